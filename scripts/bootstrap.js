@@ -1,0 +1,44 @@
+"use strict";
+// Shared bootstrap for the npm scripts: only Node built-ins here, because it runs before `npm ci`.
+const { spawnSync } = require("node:child_process");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const ROOT = path.resolve(__dirname, "..");
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { stdio: "inherit", cwd: ROOT, ...options });
+  if (result.error) throw result.error;
+  if (result.status !== 0) {
+    throw new Error(`${cmd} ${args.join(" ")} exited with ${result.status ?? result.signal}`);
+  }
+  return result;
+}
+
+/** Installs npm dependencies when node_modules is missing or older than package-lock.json. */
+function ensureNodeModules() {
+  const marker = path.join(ROOT, "node_modules", ".package-lock.json");
+  const lock = path.join(ROOT, "package-lock.json");
+  const stale = !fs.existsSync(marker) || fs.statSync(marker).mtimeMs < fs.statSync(lock).mtimeMs;
+  if (stale) {
+    console.log("[bootstrap] installing npm dependencies (npm ci)…");
+    run("npm", ["ci", "--no-audit", "--no-fund"]);
+  }
+}
+
+/** Compiles the TypeScript sources to dist/ (the Pulumi programs run the compiled JavaScript). */
+function build() {
+  run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"]);
+}
+
+/** The environment every test and demo process gets: loopback traffic must never go through a proxy. */
+function offlineEnv(extra = {}) {
+  return {
+    ...process.env,
+    NO_PROXY: "127.0.0.1,localhost",
+    no_proxy: "127.0.0.1,localhost",
+    ...extra,
+  };
+}
+
+module.exports = { ROOT, run, ensureNodeModules, build, offlineEnv };

@@ -1,0 +1,65 @@
+// Gives tests the pinned Pulumi engine and isolated, throwaway local stacks driven by the Automation API.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+
+// scripts/engine.js is plain CommonJS shared with the npm scripts.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ensureEngine, engineEnv } = require("../../scripts/engine.js") as {
+  ensureEngine(): { root: string; binDir: string; version: string };
+  engineEnv(binDir: string, extra?: Record<string, string>): Record<string, string>;
+};
+
+export const TEST_PASSPHRASE = "gcp-billing-link-tests";
+
+export interface TestStackOptions {
+  /** Directory holding Pulumi.yaml (the program runs from here and resolves node_modules upwards). */
+  workDir: string;
+  stackName?: string;
+  config?: Record<string, { value: string; secret?: boolean }>;
+  envVars?: Record<string, string>;
+}
+
+export interface TestStack {
+  stack: Stack;
+  stateDir: string;
+  engineBinDir: string;
+  envVars: Record<string, string>;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * A fresh stack on a private file backend. The engine is located (or built, once per machine) by
+ * scripts/engine.js; `npm test` passes its root in GCP_BILLING_LINK_PULUMI_ROOT.
+ */
+export async function createTestStack(options: TestStackOptions): Promise<TestStack> {
+  const engine = ensureEngine();
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "gbl-stack-"));
+  fs.mkdirSync(path.join(stateDir, "backend"));
+  fs.mkdirSync(path.join(stateDir, "home"));
+  const envVars = {
+    ...engineEnv(engine.binDir),
+    PULUMI_HOME: path.join(stateDir, "home"),
+    PULUMI_BACKEND_URL: `file://${path.join(stateDir, "backend")}`,
+    PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE,
+    NO_COLOR: "1",
+    ...options.envVars,
+  };
+  const pulumiCommand = await PulumiCommand.get({ root: engine.root });
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName: options.stackName ?? "test", workDir: options.workDir },
+    { pulumiCommand, pulumiHome: envVars.PULUMI_HOME, envVars },
+  );
+  if (options.config) await stack.setAllConfig(options.config);
+  return {
+    stack,
+    stateDir,
+    engineBinDir: engine.binDir,
+    envVars,
+    async cleanup() {
+      await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
+      fs.rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
