@@ -1,0 +1,95 @@
+import type { IncomingHttpHeaders } from "node:http";
+import type { BillingMethod } from "./billingMethods";
+import type { EmulatorContext } from "./context";
+import { hasPermission } from "./iam";
+import {
+  credentialsMissing,
+  invalidCredentials,
+  quotaProjectRequired,
+  scopeInsufficient,
+  serviceDisabled,
+  userProjectDenied,
+} from "./rpcErrors";
+import { SCOPES } from "./scopes";
+import { activeAccessToken } from "./tokens";
+
+/** Who is calling, established by steps 2–4 of the contract's check order (§7). */
+export interface Caller {
+  principal: string;
+  clientId: string;
+  scopes: string[];
+  /** Project number that rate quota is charged to. */
+  consumerProjectNumber: string;
+}
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 6750 §2.1). */
+export function bearerToken(headers: IncomingHttpHeaders): string | undefined | null {
+  const auth = headerValue(headers, "authorization");
+  if (auth === undefined || auth.trim() === "") return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+  return match ? match[1] : null;
+}
+
+export function acceptableScopes(ctx: EmulatorContext, method: BillingMethod): readonly string[] {
+  if (ctx.knobs.strictReadonlyScope && method.name === "projects.getBillingInfo") {
+    return method.scopes.filter((s) => s !== SCOPES.cloudBillingReadonly);
+  }
+  return method.scopes;
+}
+
+/** Authentication → scope → consumer project. Throws the first RpcError in that order. */
+export function authenticate(
+  ctx: EmulatorContext,
+  headers: IncomingHttpHeaders,
+  method: BillingMethod,
+  onPrincipal: (p: string) => void,
+): Caller {
+  const token = bearerToken(headers);
+  if (token === undefined) throw credentialsMissing(method);
+  const record = token === null ? undefined : activeAccessToken(ctx, token);
+  if (!record) throw invalidCredentials(method);
+  onPrincipal(record.principal);
+
+  const acceptable = acceptableScopes(ctx, method);
+  if (!record.scopes.some((s) => acceptable.includes(s))) throw scopeInsufficient(method, acceptable);
+
+  const client = ctx.state.oauthClients[record.clientId];
+  const clientProjectNumber = client?.projectNumber ?? "0";
+  const userProject = headerValue(headers, "x-goog-user-project")?.trim();
+  if (userProject === undefined || userProject === "") {
+    if (client?.requiresQuotaProject) throw quotaProjectRequired(method, clientProjectNumber);
+    return {
+      principal: record.principal,
+      clientId: record.clientId,
+      scopes: record.scopes,
+      consumerProjectNumber: clientProjectNumber,
+    };
+  }
+  const project = Object.values(ctx.state.projects).find(
+    (p) => p.projectId === userProject || p.projectNumber === userProject,
+  );
+  if (!project) throw userProjectDenied(method, userProject, false);
+  if (project.lifecycleState === "DELETE_REQUESTED") throw userProjectDenied(method, userProject, true);
+  if (
+    !hasPermission(
+      ctx.state.iam,
+      record.principal,
+      `projects/${project.projectId}`,
+      "serviceusage.services.use",
+    )
+  ) {
+    throw userProjectDenied(method, userProject, false);
+  }
+  if (!project.cloudBillingApiEnabled) throw serviceDisabled(method, project.projectNumber);
+  return {
+    principal: record.principal,
+    clientId: record.clientId,
+    scopes: record.scopes,
+    consumerProjectNumber: project.projectNumber,
+  };
+}

@@ -1,0 +1,52 @@
+import { SCOPES } from "./scopes";
+
+/** Static facts about each Cloud Billing method: names for logs and ErrorInfo, and accepted scopes (discovery `cloudbilling:v1`). */
+export interface BillingMethod {
+  /** Discovery name, used in the request log: `projects.getBillingInfo`. */
+  name: string;
+  /** gRPC name, used in ErrorInfo metadata: `google.cloud.billing.v1.CloudBilling.GetProjectBillingInfo`. */
+  rpc: string;
+  scopes: readonly string[];
+  /** Query parameters the method binds, besides Google's system parameters. */
+  queryParams: readonly string[];
+}
+
+const READ_SCOPES = [SCOPES.cloudBilling, SCOPES.cloudBillingReadonly, SCOPES.cloudPlatform] as const;
+const WRITE_SCOPES = [SCOPES.cloudBilling, SCOPES.cloudPlatform] as const;
+const RPC_PREFIX = "google.cloud.billing.v1.CloudBilling.";
+
+function method(
+  name: string,
+  rpc: string,
+  scopes: readonly string[],
+  queryParams: readonly string[] = [],
+): BillingMethod {
+  return { name, rpc: RPC_PREFIX + rpc, scopes, queryParams };
+}
+
+export const BILLING_METHODS = {
+  getBillingInfo: method("projects.getBillingInfo", "GetProjectBillingInfo", READ_SCOPES),
+  updateBillingInfo: method("projects.updateBillingInfo", "UpdateProjectBillingInfo", WRITE_SCOPES),
+  getAccount: method("billingAccounts.get", "GetBillingAccount", READ_SCOPES),
+  listAccounts: method("billingAccounts.list", "ListBillingAccounts", READ_SCOPES, [
+    "pageSize",
+    "page_size",
+    "pageToken",
+    "page_token",
+    "filter",
+    "parent",
+  ]),
+  listProjects: method("billingAccounts.projects.list", "ListProjectBillingInfo", READ_SCOPES, [
+    "pageSize",
+    "page_size",
+    "pageToken",
+    "page_token",
+  ]),
+  testIamPermissions: method("billingAccounts.testIamPermissions", "TestIamPermissions", READ_SCOPES),
+  getIamPolicy: method("billingAccounts.getIamPolicy", "GetIamPolicy", READ_SCOPES, [
+    "options.requestedPolicyVersion",
+    "options.requested_policy_version",
+  ]),
+} as const;
+
+export const SERVICE_NAME = "cloudbilling.googleapis.com";

@@ -1,0 +1,96 @@
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { z } from "zod";
+import type { EmulatorContext } from "./context";
+import { partialKnobsSchema } from "./knobs";
+import { mintAccessToken } from "./tokens";
+
+/**
+ * The operator surface under /__emulator/: request log, counts, reset, knobs, token minting and
+ * the clock. It never changes billing links — tests do that through the real API as the admin.
+ */
+
+export const CONTROL_PREFIX = "/__emulator";
+
+export const issueTokenSchema = z.strictObject({
+  principal: z.string(),
+  scopes: z.array(z.string()).min(1),
+  clientId: z.string().optional(),
+  lifetimeSeconds: z.number().int().positive().optional(),
+});
+export type IssueTokenRequest = z.infer<typeof issueTokenSchema>;
+
+/** Mints an access token without any OAuth flow, for static-token tests. Throws on unknown principal or client. */
+export function issueAccessToken(
+  ctx: EmulatorContext,
+  p: IssueTokenRequest,
+): { token: string; expiresInSeconds: number } {
+  if (!Object.prototype.hasOwnProperty.call(ctx.state.principals, p.principal))
+    throw new Error(`issueAccessToken: unknown principal ${p.principal}`);
+  const clientId = p.clientId ?? Object.keys(ctx.state.oauthClients)[0];
+  if (!clientId || !ctx.state.oauthClients[clientId])
+    throw new Error(`issueAccessToken: unknown client ${p.clientId ?? "(none seeded)"}`);
+  const issued = mintAccessToken(ctx, {
+    principal: p.principal,
+    scopes: p.scopes,
+    clientId,
+    grantId: null,
+    lifetimeSeconds: p.lifetimeSeconds,
+  });
+  ctx.commit();
+  return { token: issued.token, expiresInSeconds: issued.expiresInSeconds };
+}
+
+function badRequest(reply: FastifyReply, error: z.ZodError | Error): void {
+  const message = error instanceof z.ZodError ? z.prettifyError(error) : error.message;
+  void reply.code(400).send({ error: message });
+}
+
+function jsonBody(raw: unknown): unknown {
+  if (typeof raw !== "string" || raw.trim() === "") return {};
+  return JSON.parse(raw);
+}
+
+export function registerControlRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
+  app.get(`${CONTROL_PREFIX}/health`, async () => ({ status: "ok" }));
+  app.get(`${CONTROL_PREFIX}/requests`, async () => ({ requests: ctx.log.list() }));
+  app.delete(`${CONTROL_PREFIX}/requests`, async () => {
+    ctx.log.clear();
+    return {};
+  });
+  app.get(`${CONTROL_PREFIX}/counts`, async () => ctx.log.counts());
+  app.post(`${CONTROL_PREFIX}/reset`, async () => {
+    ctx.reset();
+    return {};
+  });
+  app.get(`${CONTROL_PREFIX}/knobs`, async () => ctx.knobs);
+  app.patch(`${CONTROL_PREFIX}/knobs`, async (req, reply) => {
+    try {
+      const parsed = partialKnobsSchema.safeParse(jsonBody(req.body));
+      if (!parsed.success) return badRequest(reply, parsed.error);
+      ctx.setKnobs(parsed.data);
+      return ctx.knobs;
+    } catch (err) {
+      return badRequest(reply, err instanceof Error ? err : new Error(String(err)));
+    }
+  });
+  app.post(`${CONTROL_PREFIX}/tokens`, async (req, reply) => {
+    try {
+      const parsed = issueTokenSchema.safeParse(jsonBody(req.body));
+      if (!parsed.success) return badRequest(reply, parsed.error);
+      const issued = issueAccessToken(ctx, parsed.data);
+      return { access_token: issued.token, expires_in: issued.expiresInSeconds, token_type: "Bearer" };
+    } catch (err) {
+      return badRequest(reply, err instanceof Error ? err : new Error(String(err)));
+    }
+  });
+  app.post(`${CONTROL_PREFIX}/clock/advance`, async (req, reply) => {
+    try {
+      const parsed = z.strictObject({ ms: z.number().nonnegative() }).safeParse(jsonBody(req.body));
+      if (!parsed.success) return badRequest(reply, parsed.error);
+      ctx.clock.advance(parsed.data.ms);
+      return { nowMs: ctx.clock.nowMs() };
+    } catch (err) {
+      return badRequest(reply, err instanceof Error ? err : new Error(String(err)));
+    }
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * RFC 6749 §5.2 error responses, worded as Google words them (docs: oauth-and-credentials.md §2.2–2.4).
+ * The OAuth routes build every error through these, so the wording lives in one table.
+ */
+export class OAuthError extends Error {
+  constructor(
+    readonly httpStatus: number,
+    readonly error: string,
+    readonly description: string,
+  ) {
+    super(`${error}: ${description}`);
+    this.name = "OAuthError";
+  }
+
+  toJSON(): { error: string; error_description: string } {
+    return { error: this.error, error_description: this.description };
+  }
+}
+
+export const oauthErrors = {
+  missingParameter: (name: string) =>
+    new OAuthError(400, "invalid_request", `Missing required parameter: ${name}`),
+  noClientId: () => new OAuthError(400, "invalid_request", "Could not determine client ID from request."),
+  missingClientSecret: () => new OAuthError(400, "invalid_request", "client_secret is missing."),
+  unknownClient: () => new OAuthError(401, "invalid_client", "The OAuth client was not found."),
+  wrongClientSecret: () => new OAuthError(401, "invalid_client", "Unauthorized"),
+  unsupportedGrantType: (grantType: string) =>
+    new OAuthError(400, "unsupported_grant_type", `Invalid grant_type: ${grantType}`),
+  refreshTokenDead: () => new OAuthError(400, "invalid_grant", "Token has been expired or revoked."),
+  refreshTokenOtherClient: () => new OAuthError(401, "unauthorized_client", "Unauthorized"),
+  badCode: () => new OAuthError(400, "invalid_grant", "Bad Request"),
+  malformedCode: () => new OAuthError(400, "invalid_grant", "Malformed auth code."),
+  redirectUriMismatch: () => new OAuthError(400, "redirect_uri_mismatch", "Bad Request"),
+  missingCodeVerifier: () => new OAuthError(400, "invalid_grant", "Missing code verifier."),
+  wrongCodeVerifier: () => new OAuthError(400, "invalid_grant", "Invalid code verifier."),
+  invalidScope: (scopes: string[]) =>
+    new OAuthError(
+      400,
+      "invalid_scope",
+      `Some requested scopes were invalid. {invalid=[${scopes.join(", ")}]}`,
+    ),
+  invalidToken: () => new OAuthError(400, "invalid_token", "Invalid Value"),
+  revokeUnknownToken: () => new OAuthError(400, "invalid_token", "Token expired or revoked"),
+  internal: () => new OAuthError(500, "internal_failure", "Backend Error"),
+  unavailable: () => new OAuthError(503, "temporarily_unavailable", "The service is currently unavailable."),
+  rateLimited: () => new OAuthError(429, "rate_limit_exceeded", "Rate Limit Exceeded"),
+};

@@ -1,0 +1,115 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { annotate } from "../annotations";
+import { authenticate, type Caller } from "../authenticate";
+import type { BillingMethod } from "../billingMethods";
+import type { EmulatorContext } from "../context";
+import { decideFault, rateLimitRetryAfterSeconds, sleep } from "../faults";
+import {
+  internalError,
+  rateLimited,
+  RpcError,
+  rpcErrorEnvelope,
+  unavailable,
+  unknownQueryParameter,
+} from "../rpcErrors";
+import { dropConnection } from "./dropConnection";
+
+/** Google's system parameters, accepted on every method (https://cloud.google.com/apis/docs/system-parameters). */
+const SYSTEM_QUERY_PARAMS = new Set([
+  "alt",
+  "prettyPrint",
+  "fields",
+  "key",
+  "quotaUser",
+  "$.xgafv",
+  "callback",
+  "upload_protocol",
+  "uploadType",
+  "userIp",
+]);
+
+export interface MethodCall {
+  caller: Caller;
+  query: URLSearchParams;
+  /** Raw body text ("" when none); parsing belongs to the method's syntax step. */
+  body: string;
+  contentType: string | undefined;
+}
+
+export type MethodHandler = (call: MethodCall) => Record<string, unknown>;
+
+export function sendJson(
+  reply: FastifyReply,
+  status: number,
+  body: unknown,
+  pretty: boolean,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  reply.code(status).headers({ ...headers, "content-type": "application/json; charset=UTF-8" });
+  void reply.send(pretty ? JSON.stringify(body, null, 2) + "\n" : JSON.stringify(body));
+}
+
+export function sendRpcError(reply: FastifyReply, err: RpcError, pretty: boolean): void {
+  sendJson(reply, err.httpStatus, rpcErrorEnvelope(err), pretty, err.headers);
+}
+
+/** Google pretty-prints unless `prettyPrint=false`. */
+export function wantsPretty(query: URLSearchParams): boolean {
+  return query.get("prettyPrint") !== "false";
+}
+
+export function queryOf(req: FastifyRequest): URLSearchParams {
+  const i = req.url.indexOf("?");
+  return new URLSearchParams(i >= 0 ? req.url.slice(i + 1) : "");
+}
+
+function consumerHint(ctx: EmulatorContext): string {
+  return Object.values(ctx.state.oauthClients)[0]?.projectNumber ?? "0";
+}
+
+/**
+ * Runs one Cloud Billing method through the contract's check order (§7): faults and latency, then
+ * authentication, scope and consumer project, rate quota, then the handler, which does syntax → IAM →
+ * existence → preconditions itself and returns the response message.
+ */
+export async function runBillingMethod(
+  ctx: EmulatorContext,
+  method: BillingMethod,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  handler: MethodHandler,
+): Promise<void> {
+  annotate(req, { method: method.name });
+  const query = queryOf(req);
+  const pretty = wantsPretty(query);
+  await sleep(ctx.knobs.latencyMs);
+  try {
+    const fault = decideFault(ctx, method.name);
+    if (fault.kind === "drop") return dropConnection(ctx, req, reply);
+    if (fault.kind === "fail") {
+      if (fault.status === 429)
+        throw rateLimited(
+          method,
+          consumerHint(ctx),
+          ctx.knobs.rateLimitPerMinute || 300,
+          fault.retryAfterSeconds,
+        );
+      throw fault.status === 500 ? internalError() : unavailable();
+    }
+    const caller = authenticate(ctx, req.headers, method, (principal) => annotate(req, { principal }));
+    const retryAfter = rateLimitRetryAfterSeconds(ctx, caller.consumerProjectNumber);
+    if (retryAfter > 0)
+      throw rateLimited(method, caller.consumerProjectNumber, ctx.knobs.rateLimitPerMinute, retryAfter);
+    for (const name of new Set(query.keys())) {
+      if (!SYSTEM_QUERY_PARAMS.has(name) && !method.queryParams.includes(name))
+        throw unknownQueryParameter(name);
+    }
+    const body = typeof req.body === "string" ? req.body : "";
+    const result = handler({ caller, query, body, contentType: req.headers["content-type"] });
+    sendJson(reply, 200, result, pretty);
+  } catch (err) {
+    if (err instanceof RpcError) return sendRpcError(reply, err, pretty);
+    req.log.error({ err }, "unexpected emulator failure");
+    sendRpcError(reply, internalError(), pretty);
+  }
+}

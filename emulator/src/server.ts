@@ -1,0 +1,77 @@
+import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import { annotationOf } from "./annotations";
+import type { EmulatorContext } from "./context";
+import { CONTROL_PREFIX, registerControlRoutes } from "./control";
+import { invalidArgument, invalidJsonPayload, RpcError } from "./rpcErrors";
+import { registerBillingRoutes } from "./routes/billing";
+import { sendRpcError } from "./routes/billingPipeline";
+import { sendNotFoundPage } from "./routes/notFoundPage";
+import { registerOAuthRoutes } from "./routes/oauth";
+import { oauthErrors } from "./oauthErrors";
+
+/** Largest request body accepted, in bytes; larger ones get Google's payload-size 400. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * The whole route table. Google API paths (`/v1/...`), OAuth paths (`/o/oauth2/v2/auth`, `/token`,
+ * `/tokeninfo`, `/revoke`) and the operator surface (`/__emulator/...`) never overlap.
+ */
+export function buildServer(ctx: EmulatorContext): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: MAX_BODY_BYTES,
+    forceCloseConnections: true,
+    routerOptions: { maxParamLength: 1000 },
+  });
+
+  // Bodies stay raw text: each method parses its own, *after* auth, as Google's check order requires
+  // (a malformed body from an unauthenticated caller is a 401, not a 400).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => done(null, body));
+
+  registerBillingRoutes(app, ctx);
+  registerOAuthRoutes(app, ctx);
+  registerControlRoutes(app, ctx);
+  app.setNotFoundHandler((req, reply) => sendNotFoundPage(req, reply));
+
+  // Failures before a handler runs (body too large, broken framing) still answer in Google's shape.
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const path = req.url.split("?")[0];
+    if (path.startsWith(CONTROL_PREFIX))
+      return reply.code(err.statusCode ?? 500).send({ error: err.message });
+    const tooLarge = err.code === "FST_ERR_CTP_BODY_TOO_LARGE";
+    if (path.startsWith("/v1/")) {
+      const rpc = tooLarge
+        ? invalidArgument(`Request payload size exceeds the limit: ${MAX_BODY_BYTES} bytes.`)
+        : err instanceof RpcError
+          ? err
+          : invalidJsonPayload("Invalid JSON payload received.");
+      return sendRpcError(reply, rpc, true);
+    }
+    const oauth =
+      (err.statusCode ?? 500) < 500 ? oauthErrors.missingParameter("body") : oauthErrors.internal();
+    return reply
+      .code(tooLarge ? 400 : oauth.httpStatus)
+      .send(
+        tooLarge
+          ? { error: "invalid_request", error_description: "Request payload too large." }
+          : oauth.toJSON(),
+      );
+  });
+
+  app.addHook("onResponse", async (req, reply) => {
+    const path = req.url.split("?")[0];
+    if (path.startsWith(CONTROL_PREFIX)) return;
+    const a = annotationOf(req) ?? { method: "notFound" };
+    ctx.log.add({
+      method: a.method,
+      ...(a.principal ? { principal: a.principal } : {}),
+      ...(a.grantType ? { grantType: a.grantType } : {}),
+      status: reply.statusCode,
+      path,
+      at: ctx.clock.nowMs(),
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,100 @@
+import type { AddressInfo } from "node:net";
+import { EmulatorContext } from "./context";
+import { issueAccessToken } from "./control";
+import type { Knobs } from "./knobs";
+import type { LoggedRequest, RequestCounts } from "./requestLog";
+import { loadSeed, type SeedObject } from "./seed";
+import { buildServer } from "./server";
+import { FileStore } from "./store/file";
+import { MemoryStore } from "./store/memory";
+
+export interface EmulatorOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to bind; default 127.0.0.1 so nothing outside this machine can reach it. */
+  host?: string;
+  /** Seed file path or seed object; default DEFAULT_SEED_PATH. */
+  seed?: string | SeedObject;
+  /** Persist state here (atomic writes). Absent: state lives in memory only. */
+  stateFile?: string;
+  /** Overrides the seed's knobs. */
+  knobs?: Partial<Knobs>;
+}
+
+export interface OAuthEndpoints {
+  authUrl: string;
+  tokenUrl: string;
+  tokenInfoUrl: string;
+  revokeUrl: string;
+}
+
+export interface IssueAccessTokenParams {
+  principal: string;
+  scopes: string[];
+  clientId?: string;
+  lifetimeSeconds?: number;
+}
+
+export interface RunningEmulator {
+  /** Base URL without a trailing slash, e.g. http://127.0.0.1:41234. */
+  url: string;
+  /** `${url}/`: the Cloud Billing API root; methods live under `${url}/v1/...`. */
+  apiRoot: string;
+  oauth: OAuthEndpoints;
+  /** `${url}/__emulator`: the operator surface. */
+  controlUrl: string;
+  requestLog(): LoggedRequest[];
+  counts(): RequestCounts;
+  clearLog(): void;
+  /** Back to the seed (state, knobs, clock), log cleared. */
+  reset(): Promise<void>;
+  setKnobs(k: Partial<Knobs>): void;
+  knobs(): Knobs;
+  /** Mints an access token for static-token tests; the default client is the seed's first. */
+  issueAccessToken(p: IssueAccessTokenParams): string;
+  /** Moves the emulator clock forward; tokens and rate windows expire against it. */
+  advanceClock(ms: number): void;
+  /** Closes the listener and every open socket. */
+  stop(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const seed = loadSeed(options.seed);
+  const store = options.stateFile ? new FileStore(options.stateFile) : new MemoryStore();
+  const ctx = new EmulatorContext(seed, store, options.knobs);
+  const app = buildServer(ctx);
+  await app.listen({ port: options.port ?? 0, host: options.host ?? "127.0.0.1" });
+  const address: AddressInfo | string | null = app.server.address();
+  if (address === null || typeof address === "string")
+    throw new Error("emulator: the server is not listening on a TCP port");
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  let stopped = false;
+
+  return {
+    url,
+    apiRoot: `${url}/`,
+    oauth: {
+      authUrl: `${url}/o/oauth2/v2/auth`,
+      tokenUrl: `${url}/token`,
+      tokenInfoUrl: `${url}/tokeninfo`,
+      revokeUrl: `${url}/revoke`,
+    },
+    controlUrl: `${url}/__emulator`,
+    requestLog: () => ctx.log.list(),
+    counts: () => ctx.log.counts(),
+    clearLog: () => ctx.log.clear(),
+    reset: async () => ctx.reset(),
+    setKnobs: (k) => ctx.setKnobs(k),
+    knobs: () => ({ ...ctx.knobs, failNext: [...ctx.knobs.failNext] }),
+    issueAccessToken: (p) => issueAccessToken(ctx, p).token,
+    advanceClock: (ms) => ctx.clock.advance(ms),
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      // node-fetch keeps idle sockets alive; without this the test runner never exits (oauth doc §7).
+      app.server.closeAllConnections();
+      await app.close();
+    },
+  };
+}
