@@ -1,0 +1,225 @@
+/**
+ * The one parser for error bodies: AIP-193 `{"error":{code,message,status,errors[],details[]}}`
+ * (https://google.aip.dev/193, cloud-billing-api.md §6) including the legacy `errors[]`, and RFC 6749
+ * §5.2 OAuth errors `{"error","error_description"}`. Anything else (HTML 404 pages, proxies) yields
+ * only the status and a capped message. Classification uses fields, never message text.
+ */
+import { z } from "zod";
+import { parseDurationMs } from "./retry";
+import type { Sanitizer } from "./sanitize";
+
+const TYPE_PREFIX = "type.googleapis.com/google.rpc.";
+
+export interface ParsedError {
+  httpStatus: number;
+  /** Canonical code name, from the body or derived from the HTTP status. */
+  status: string;
+  /** Server message, sanitized and capped. */
+  message: string;
+  reason?: string;
+  domain?: string;
+  metadata?: Record<string, string>;
+  /** Legacy `errors[0].reason` (e.g. `failedPrecondition`, `insufficientPermissions`). */
+  legacyReason?: string;
+  /** Short `@type` names of `details[]` (e.g. `QuotaFailure`). */
+  detailTypes: string[];
+  quotaViolations: { subject: string; description: string }[];
+  preconditionViolations: { type: string; subject: string; description: string }[];
+  fieldViolations: { field: string; description: string }[];
+  /** From `google.rpc.RetryInfo`. */
+  retryDelayMs?: number;
+  /** RFC 6749 error code when the body is an OAuth error. */
+  oauthError?: string;
+  oauthSubtype?: string;
+  /** Body was not JSON (usually an HTML error page). */
+  nonJson: boolean;
+  /** `scope` parameter of a `WWW-Authenticate: Bearer … error="insufficient_scope"` header. */
+  requiredScopes?: string[];
+}
+
+const Detail = z.looseObject({ "@type": z.string() });
+const ErrorInfo = z.object({
+  reason: z.string().optional(),
+  domain: z.string().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+const QuotaFailure = z.object({
+  violations: z
+    .array(z.object({ subject: z.string().optional(), description: z.string().optional() }))
+    .optional(),
+});
+const PreconditionFailure = z.object({
+  violations: z
+    .array(
+      z.object({
+        type: z.string().optional(),
+        subject: z.string().optional(),
+        description: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
+const BadRequest = z.object({
+  fieldViolations: z
+    .array(z.object({ field: z.string().optional(), description: z.string().optional() }))
+    .optional(),
+});
+const RetryInfo = z.object({ retryDelay: z.unknown().optional() });
+
+const StatusBody = z.object({
+  error: z.object({
+    code: z.number().optional(),
+    message: z.string().optional(),
+    status: z.string().optional(),
+    errors: z.array(z.object({ reason: z.string().optional(), domain: z.string().optional() })).optional(),
+    details: z.array(z.unknown()).optional(),
+  }),
+});
+const OAuthBody = z.object({
+  error: z.string(),
+  error_description: z.string().optional(),
+  error_subtype: z.string().optional(),
+});
+
+/** google.rpc.Code names for HTTP statuses (https://cloud.google.com/apis/design/errors#handling_errors). */
+export function canonicalStatus(httpStatus: number): string {
+  const table: Record<number, string> = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    408: "DEADLINE_EXCEEDED",
+    409: "ABORTED",
+    429: "RESOURCE_EXHAUSTED",
+    499: "CANCELLED",
+    500: "INTERNAL",
+    501: "UNIMPLEMENTED",
+    502: "UNAVAILABLE",
+    503: "UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
+  };
+  return table[httpStatus] ?? (httpStatus >= 500 ? "INTERNAL" : "UNKNOWN");
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Extracts `scope="…"` from a Bearer challenge (RFC 6750 §3). */
+export function parseWwwAuthenticateScopes(header: string | null | undefined): string[] | undefined {
+  if (!header) return undefined;
+  const m = /scope="([^"]*)"/i.exec(header);
+  return m ? m[1].split(/\s+/).filter((s) => s !== "") : undefined;
+}
+
+export function parseErrorBody(args: {
+  httpStatus: number;
+  bodyText: string;
+  wwwAuthenticate?: string | null;
+  sanitize: Sanitizer;
+}): ParsedError {
+  const { httpStatus, bodyText, sanitize } = args;
+  const out: ParsedError = {
+    httpStatus,
+    status: canonicalStatus(httpStatus),
+    message: "",
+    detailTypes: [],
+    quotaViolations: [],
+    preconditionViolations: [],
+    fieldViolations: [],
+    nonJson: false,
+  };
+  const scopes = parseWwwAuthenticateScopes(args.wwwAuthenticate);
+  if (scopes) out.requiredScopes = scopes.map((s) => sanitize(s, 200));
+
+  const json = parseJson(bodyText);
+  if (json === undefined) {
+    out.nonJson = bodyText.trim() !== "";
+    // An HTML page is useless as a message; keep a short, tag-free excerpt.
+    const text = bodyText.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ");
+    out.message = sanitize(text, 120);
+    return out;
+  }
+
+  const oauth = OAuthBody.safeParse(json);
+  if (oauth.success) {
+    out.oauthError = sanitize(oauth.data.error, 64);
+    out.status = out.oauthError;
+    if (oauth.data.error_subtype) out.oauthSubtype = sanitize(oauth.data.error_subtype, 64);
+    out.message = sanitize(oauth.data.error_description ?? oauth.data.error);
+    return out;
+  }
+
+  const status = StatusBody.safeParse(json);
+  if (!status.success) {
+    out.message = sanitize(bodyText, 120);
+    return out;
+  }
+  const e = status.data.error;
+  if (e.status) out.status = sanitize(e.status, 64);
+  out.message = sanitize(e.message ?? "");
+  const legacy = e.errors?.[0];
+  if (legacy?.reason) out.legacyReason = sanitize(legacy.reason, 64);
+
+  for (const raw of e.details ?? []) {
+    const d = Detail.safeParse(raw);
+    if (!d.success) continue;
+    const type = d.data["@type"].startsWith(TYPE_PREFIX)
+      ? d.data["@type"].slice(TYPE_PREFIX.length)
+      : d.data["@type"];
+    out.detailTypes.push(sanitize(type, 80));
+    if (type === "ErrorInfo") {
+      const info = ErrorInfo.safeParse(raw);
+      if (!info.success) continue;
+      if (info.data.reason) out.reason = sanitize(info.data.reason, 64);
+      if (info.data.domain) out.domain = sanitize(info.data.domain, 100);
+      if (info.data.metadata) {
+        const meta: Record<string, string> = {};
+        for (const [k, v] of Object.entries(info.data.metadata)) {
+          // Metadata values are strings per error_details.proto; skip anything else.
+          if (typeof v === "string") meta[sanitize(k, 64)] = sanitize(v, 300);
+        }
+        out.metadata = meta;
+      }
+    } else if (type === "QuotaFailure") {
+      const q = QuotaFailure.safeParse(raw);
+      for (const v of (q.success ? q.data.violations : undefined) ?? []) {
+        out.quotaViolations.push({
+          subject: sanitize(v.subject ?? "", 120),
+          description: sanitize(v.description ?? ""),
+        });
+      }
+    } else if (type === "PreconditionFailure") {
+      const p = PreconditionFailure.safeParse(raw);
+      for (const v of (p.success ? p.data.violations : undefined) ?? []) {
+        out.preconditionViolations.push({
+          type: sanitize(v.type ?? "", 80),
+          subject: sanitize(v.subject ?? "", 120),
+          description: sanitize(v.description ?? ""),
+        });
+      }
+    } else if (type === "BadRequest") {
+      const b = BadRequest.safeParse(raw);
+      for (const v of (b.success ? b.data.fieldViolations : undefined) ?? []) {
+        out.fieldViolations.push({
+          field: sanitize(v.field ?? "", 80),
+          description: sanitize(v.description ?? ""),
+        });
+      }
+    } else if (type === "RetryInfo") {
+      const r = RetryInfo.safeParse(raw);
+      const ms = r.success ? parseDurationMs(r.data.retryDelay) : undefined;
+      if (ms !== undefined) out.retryDelayMs = ms;
+    }
+  }
+  return out;
+}
+
+/** A 429 whose quota limit is zero is a missing grant, not throttling (cloud-billing-api.md §6.2). */
+export function isZeroQuota(p: ParsedError): boolean {
+  return p.httpStatus === 429 && p.metadata?.quota_limit_value === "0";
+}

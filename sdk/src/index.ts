@@ -1,0 +1,38 @@
+export { CloudBillingClient, SDK_VERSION } from "./cloudBillingClient";
+export type {
+  BillingAccount,
+  CallOptions,
+  CloudBillingClientOptions,
+  CredentialKind,
+  CredentialSource,
+  CredentialsDescription,
+  CredentialsOptions,
+  EndpointsOptions,
+  ProjectBillingInfo,
+  RateLimitOptions,
+  ResolvedEndpoints,
+  TokenInfoResult,
+  VerifyOptions,
+} from "./types";
+export { billingAccountId, parseBillingAccountName, parseProjectId } from "./resourceNames";
+export {
+  CancelledError,
+  CloudBillingError,
+  CredentialsError,
+  DeadlineExceededError,
+  FailedPreconditionError,
+  InvalidArgumentError,
+  InvalidResourceNameError,
+  NotFoundError,
+  PermissionDeniedError,
+  QuotaExceededError,
+  RateLimitExceededError,
+  RefreshTokenRevokedError,
+  UnauthenticatedError,
+  UnavailableError,
+  VerificationTimeoutError,
+  type CloudBillingErrorFields,
+} from "./errors";
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
+export { DEFAULT_ENDPOINTS, ENDPOINT_ENV_VARS } from "./endpoints";
+export { HINTS, SCOPE_CLOUD_BILLING } from "./hints";

@@ -1,0 +1,83 @@
+/**
+ * One HTTP attempt, nothing more: gaxios with its own retries off (retry.ts decides), every status
+ * returned as data rather than thrown, the body read as text (HTML error pages are not JSON). A thrown
+ * GaxiosError is reduced to its network code here and never travels further, because it carries the
+ * request config, headers and body (oauth-and-credentials.md §5.5).
+ */
+import { Gaxios, type GaxiosOptionsPrepared, type GaxiosResponse } from "gaxios";
+import { z } from "zod";
+
+export interface HttpRequest {
+  method: "GET" | "PUT" | "POST";
+  url: string;
+  headers: Record<string, string>;
+  body?: unknown;
+  signal: AbortSignal;
+}
+
+export type HttpResult =
+  | { kind: "response"; status: number; bodyText: string; header(name: string): string | null }
+  | { kind: "network"; code: string };
+
+const REDACTED = "<redacted>";
+
+/**
+ * errorRedactor for every gaxios instance we create (including google-auth-library's transporter):
+ * gaxios' default leaves `refresh_token`, `code` and `access_token` in request bodies (§5.5), so drop
+ * the whole request side (headers, body, query) instead of picking keys. The response body is kept:
+ * it is the only place the RFC 6749 error code lives, and token endpoints do not echo secrets in errors.
+ * (The error itself still never leaves the sdk; see tokenProvider.ts.)
+ */
+export function redactGaxiosError<T extends { config?: GaxiosOptionsPrepared; response?: GaxiosResponse }>(
+  data: T,
+): T {
+  const config = data.config;
+  if (config) {
+    config.headers?.forEach((_v, k) => config.headers.set(k, REDACTED));
+    if (config.data !== undefined) config.data = REDACTED;
+    if (config.body !== undefined) config.body = REDACTED;
+    for (const key of [...(config.url?.searchParams?.keys() ?? [])])
+      config.url.searchParams.set(key, REDACTED);
+  }
+  const response = data.response;
+  if (response) {
+    response.config = { ...response.config, headers: new Headers(), data: REDACTED, body: REDACTED };
+  }
+  return data;
+}
+
+const NetworkError = z.object({ code: z.string().optional(), name: z.string().optional() });
+
+/** Node's error codes live on the error or its cause (node-fetch/undici); timeouts have no code. */
+function networkCode(e: unknown, signal: AbortSignal): string {
+  if (signal.aborted) return "ATTEMPT_TIMEOUT";
+  const direct = NetworkError.safeParse(e);
+  if (direct.success && direct.data.code && /^[A-Z_]+$/.test(direct.data.code)) return direct.data.code;
+  const cause = e instanceof Error ? NetworkError.safeParse(e.cause) : undefined;
+  if (cause?.success && cause.data.code && /^[A-Z_]+$/.test(cause.data.code)) return cause.data.code;
+  return "NETWORK_ERROR";
+}
+
+export class Transport {
+  readonly #gaxios = new Gaxios({ errorRedactor: redactGaxiosError });
+
+  async send(req: HttpRequest): Promise<HttpResult> {
+    try {
+      const res = await this.#gaxios.request<string>({
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+        data: req.body === undefined ? undefined : JSON.stringify(req.body),
+        responseType: "text",
+        retry: false,
+        validateStatus: () => true,
+        signal: req.signal,
+      });
+      const bodyText = typeof res.data === "string" ? res.data : "";
+      return { kind: "response", status: res.status, bodyText, header: (name) => res.headers.get(name) };
+    } catch (e) {
+      // Deliberately not rethrown or attached: only the code survives.
+      return { kind: "network", code: networkCode(e, req.signal) };
+    }
+  }
+}
