@@ -5,8 +5,8 @@ import { partialKnobsSchema } from "./knobs";
 import { mintAccessToken } from "./tokens";
 
 /**
- * The operator surface under /__emulator/: request log, counts, reset, knobs, token minting and
- * the clock. It never changes billing links — tests do that through the real API as the admin.
+ * The operator surface under /__emulator/: request log, counts, reset, knobs, token minting, the
+ * clock, and deleting a project (a Resource Manager operation outside the Cloud Billing API). It never changes billing links — tests do that through the real API as the admin.
  */
 
 export const CONTROL_PREFIX = "/__emulator";
@@ -18,6 +18,26 @@ export const issueTokenSchema = z.strictObject({
   lifetimeSeconds: z.number().int().positive().optional(),
 });
 export type IssueTokenRequest = z.infer<typeof issueTokenSchema>;
+
+export const deleteProjectSchema = z.strictObject({ purge: z.boolean().default(false) });
+
+/**
+ * Deletes a project the way Resource Manager would (`gcloud projects delete`), which the Cloud Billing API
+ * cannot do: `purge: false` marks it DELETE_REQUESTED (billing reads then show no account), `purge: true`
+ * removes it and its IAM bindings, as after the 30-day grace period. Throws on an unknown project.
+ */
+export function deleteProject(ctx: EmulatorContext, projectId: string, purge: boolean): void {
+  const project = ctx.state.projects[projectId];
+  if (!project || !Object.prototype.hasOwnProperty.call(ctx.state.projects, projectId))
+    throw new Error(`deleteProject: unknown project ${projectId}`);
+  if (purge) {
+    delete ctx.state.projects[projectId];
+    ctx.state.iam = ctx.state.iam.filter((b) => b.resource !== `projects/${projectId}`);
+  } else {
+    project.lifecycleState = "DELETE_REQUESTED";
+  }
+  ctx.commit();
+}
 
 /** Mints an access token without any OAuth flow, for static-token tests. Throws on unknown principal or client. */
 export function issueAccessToken(
@@ -83,6 +103,19 @@ export function registerControlRoutes(app: FastifyInstance, ctx: EmulatorContext
       return badRequest(reply, err instanceof Error ? err : new Error(String(err)));
     }
   });
+  app.post<{ Params: { projectId: string } }>(
+    `${CONTROL_PREFIX}/projects/:projectId/delete`,
+    async (req, reply) => {
+      try {
+        const parsed = deleteProjectSchema.safeParse(jsonBody(req.body));
+        if (!parsed.success) return badRequest(reply, parsed.error);
+        deleteProject(ctx, req.params.projectId, parsed.data.purge);
+        return {};
+      } catch (err) {
+        return badRequest(reply, err instanceof Error ? err : new Error(String(err)));
+      }
+    },
+  );
   app.post(`${CONTROL_PREFIX}/clock/advance`, async (req, reply) => {
     try {
       const parsed = z.strictObject({ ms: z.number().nonnegative() }).safeParse(jsonBody(req.body));

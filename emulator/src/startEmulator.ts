@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { EmulatorContext } from "./context";
-import { issueAccessToken } from "./control";
+import { deleteProject, issueAccessToken } from "./control";
 import type { Knobs } from "./knobs";
 import type { LoggedRequest, RequestCounts } from "./requestLog";
 import { loadSeed, type SeedObject } from "./seed";
@@ -54,6 +54,8 @@ export interface RunningEmulator {
   issueAccessToken(p: IssueAccessTokenParams): string;
   /** Moves the emulator clock forward; tokens and rate windows expire against it. */
   advanceClock(ms: number): void;
+  /** Deletes a project out of band, as Resource Manager would; `purge` removes it for good. */
+  deleteProject(projectId: string, options?: { purge?: boolean }): void;
   /** Closes the listener and every open socket. */
   stop(): Promise<void>;
 }
@@ -89,6 +91,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     knobs: () => ({ ...ctx.knobs, failNext: [...ctx.knobs.failNext] }),
     issueAccessToken: (p) => issueAccessToken(ctx, p).token,
     advanceClock: (ms) => ctx.clock.advance(ms),
+    deleteProject: (projectId, options) => deleteProject(ctx, projectId, options?.purge ?? false),
     stop: async () => {
       if (stopped) return;
       stopped = true;

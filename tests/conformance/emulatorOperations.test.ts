@@ -328,5 +328,26 @@ describe("emulator operations", () => {
       assert.equal(emu.knobs().printDefaults, false);
       assert.deepEqual(emu.requestLog(), []);
     });
+
+    it("deletes a project out of band: soft delete hides the link, purge makes it vanish", async () => {
+      await op("POST", "/reset");
+      const alice = emu.issueAccessToken({ principal: ALICE, scopes: [CB] });
+      const admin = emu.issueAccessToken({ principal: ADMIN, scopes: [CB] });
+      const read = (token: string) => call(emu, "GET", "/v1/projects/demo-data/billingInfo", { token });
+      assert.equal((await read(alice)).json?.billingAccountName, `billingAccounts/${ACCOUNTS.sandbox}`);
+
+      assert.equal((await op("POST", "/projects/demo-data/delete", {})).status, 200);
+      const pending = await read(alice);
+      assert.equal(pending.status, 200);
+      assert.deepEqual(pending.json, { name: "projects/demo-data/billingInfo", projectId: "demo-data" });
+
+      assert.equal((await op("POST", "/projects/demo-data/delete", { purge: true })).status, 200);
+      // As on Google: without org-level access a missing project is indistinguishable from a forbidden one.
+      assert.equal((await read(alice)).status, 403);
+      assert.equal((await read(admin)).status, 404);
+      assert.equal((await op("POST", "/projects/demo-data/delete", { purge: true })).status, 400);
+      await op("POST", "/reset");
+      assert.equal((await read(alice)).status, 200);
+    });
   });
 });

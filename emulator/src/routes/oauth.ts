@@ -285,7 +285,9 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: EmulatorContext):
       .code(200)
       .headers({
         "content-type": "text/html; charset=UTF-8",
-        "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+        // Chromium applies form-action to the redirect after the POST too, so the app's loopback origin
+        // must be allowed or Allow/Deny never reach it.
+        "content-security-policy": `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${new URL(request.redirectUri).origin}`,
         "x-frame-options": "DENY",
       })
       .send(
