@@ -24,6 +24,23 @@ function ensureNodeModules() {
     console.log("[bootstrap] installing npm dependencies (npm ci)…");
     run("npm", ["ci", "--no-audit", "--no-fund"]);
   }
+  ensureSelfLink();
+}
+
+/**
+ * Links node_modules/gcp-billing-link to this checkout. The serialized provider loads its code by package
+ * name (`require("gcp-billing-link/provider-runtime")`), exactly as it does in a user's project where the
+ * package is installed; the programs inside this repository need the same name to resolve.
+ */
+function ensureSelfLink() {
+  const link = path.join(ROOT, "node_modules", "gcp-billing-link");
+  try {
+    if (fs.realpathSync(link) === ROOT) return;
+    fs.rmSync(link, { recursive: true, force: true });
+  } catch {
+    // missing: create it below
+  }
+  fs.symlinkSync("..", link, "dir");
 }
 
 /** Compiles the TypeScript sources to dist/ (the Pulumi programs run the compiled JavaScript). */
@@ -41,4 +58,4 @@ function offlineEnv(extra = {}) {
   };
 }
 
-module.exports = { ROOT, run, ensureNodeModules, build, offlineEnv };
+module.exports = { ROOT, run, ensureNodeModules, ensureSelfLink, build, offlineEnv };

@@ -35,4 +35,4 @@ export {
 } from "./errors";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
 export { DEFAULT_ENDPOINTS, ENDPOINT_ENV_VARS } from "./endpoints";
-export { HINTS, SCOPE_CLOUD_BILLING } from "./hints";
+export { HINTS, SCOPE_CLOUD_BILLING, roleForPermission } from "./hints";

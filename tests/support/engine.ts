@@ -11,6 +11,9 @@ const { ensureEngine, engineEnv } = require("../../scripts/engine.js") as {
   engineEnv(binDir: string, extra?: Record<string, string>): Record<string, string>;
 };
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ensureSelfLink } = require("../../scripts/bootstrap.js") as { ensureSelfLink(): void };
+
 export const TEST_PASSPHRASE = "gcp-billing-link-tests";
 
 export interface TestStackOptions {
@@ -35,6 +38,7 @@ export interface TestStack {
  */
 export async function createTestStack(options: TestStackOptions): Promise<TestStack> {
   const engine = ensureEngine();
+  ensureSelfLink(); // programs load the provider by package name, as in a user's project
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "gbl-stack-"));
   fs.mkdirSync(path.join(stateDir, "backend"));
   fs.mkdirSync(path.join(stateDir, "home"));

@@ -1,0 +1,78 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { DeletionPolicy } from "./types";
+
+/**
+ * The provider object that the engine serializes into `__provider`. It captures nothing: each method
+ * loads the package's provider module by name at run time, so state holds no credentials and no code
+ * beyond these few lines, and an upgraded package is what refresh and destroy run. Keep it free of
+ * references to anything outside the function bodies (closure serialization would inline them).
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const shimProvider: pulumi.dynamic.ResourceProvider = {
+  async configure(req) {
+    require("gcp-billing-link/provider-runtime").provider.configure(req.config);
+  },
+  async check(olds, news) {
+    return require("gcp-billing-link/provider-runtime").provider.check(olds, news);
+  },
+  async diff(id, olds, news) {
+    return require("gcp-billing-link/provider-runtime").provider.diff(id, olds, news);
+  },
+  async create(inputs) {
+    return require("gcp-billing-link/provider-runtime").provider.create(inputs);
+  },
+  async read(id, props) {
+    return require("gcp-billing-link/provider-runtime").provider.read(id, props);
+  },
+  async update(id, olds, news) {
+    return require("gcp-billing-link/provider-runtime").provider.update(id, olds, news);
+  },
+  async delete(id, props) {
+    return require("gcp-billing-link/provider-runtime").provider.delete(id, props);
+  },
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export interface ProjectBillingLinkArgs {
+  /** The project ID (not `projects/…`, not the number), e.g. `my-app-prod`. Changing it replaces the link. */
+  projectId: pulumi.Input<string>;
+  /** `012345-567890-ABCDEF` or `billingAccounts/012345-567890-ABCDEF`. Changing it relinks in place. */
+  billingAccount: pulumi.Input<string>;
+  /** What destroy does to the link; see {@link DeletionPolicy}. Default `"unlink"`. */
+  deletionPolicy?: pulumi.Input<DeletionPolicy>;
+}
+
+/**
+ * Links a Google Cloud project to a billing account and keeps it that way: `pulumi up` makes the link true
+ * (adopting an existing identical link without writing), `preview --refresh` shows drift, and destroy
+ * honours `deletionPolicy`. The resource ID is the project ID.
+ */
+export class ProjectBillingLink extends pulumi.dynamic.Resource {
+  /** The project ID. */
+  declare public readonly projectId: pulumi.Output<string>;
+  /** The linked account in canonical `billingAccounts/…` form. After a refresh: what is live. */
+  declare public readonly billingAccount: pulumi.Output<string>;
+  /** True only when the project is linked to an open account. */
+  declare public readonly billingEnabled: pulumi.Output<boolean>;
+  /** The account the project had before this resource took it over; "" when it had none. */
+  declare public readonly previousBillingAccount: pulumi.Output<string>;
+  declare public readonly deletionPolicy: pulumi.Output<DeletionPolicy>;
+
+  constructor(name: string, args: ProjectBillingLinkArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      shimProvider,
+      name,
+      {
+        projectId: args.projectId,
+        billingAccount: args.billingAccount,
+        deletionPolicy: args.deletionPolicy ?? "unlink",
+        billingEnabled: undefined,
+        previousBillingAccount: undefined,
+        appliedBillingAccount: undefined,
+      },
+      opts,
+      "gcp-billing",
+      "ProjectBillingLink",
+    );
+  }
+}

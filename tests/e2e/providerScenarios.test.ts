@@ -1,0 +1,170 @@
+// ProjectBillingLink scenarios under the real engine against the emulator: adoption, replacement,
+// deletion policies, rename without alias, out-of-band project deletion, preflight failures and a
+// crashed `up`. Each scenario gets its own emulator and stack.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { test } from "node:test";
+import { CommandError } from "@pulumi/pulumi/automation";
+import {
+  ACCOUNTS,
+  ADMIN_REFRESH_TOKEN,
+  createBillingStack,
+  LINKS_PROGRAM,
+  providerCalls,
+  writeCredentialsFile,
+  type BillingStack,
+} from "../support/billingStack";
+
+async function withStack(t: { after(fn: () => Promise<void>): void }): Promise<BillingStack> {
+  const env = await createBillingStack();
+  t.after(() => env.cleanup());
+  return env;
+}
+
+test("adopting a project already linked as declared reads once and writes nothing", async (t) => {
+  const env = await withStack(t);
+  assert.equal(await env.liveAccount("demo-data"), ACCOUNTS.sandbox); // seeded
+  await env.declare([{ name: "data", projectId: "demo-data", billingAccount: ACCOUNTS.sandbox }]);
+  env.emulator.clearLog();
+  const up = await env.stack.up();
+  assert.deepEqual(up.summary.resourceChanges, { create: 2 });
+  const calls = providerCalls(env.emulator);
+  assert.equal(calls["projects.getBillingInfo"], 1);
+  assert.equal(calls["projects.updateBillingInfo"] ?? 0, 0);
+  assert.deepEqual(up.outputs.links.value, [
+    {
+      projectId: "demo-data",
+      billingAccount: ACCOUNTS.sandbox,
+      billingEnabled: true,
+      previousBillingAccount: ACCOUNTS.sandbox,
+    },
+  ]);
+});
+
+test("changing projectId replaces: the new project is linked, the old one released", async (t) => {
+  const env = await withStack(t);
+  await env.declare([{ name: "app", projectId: "demo-app-prod", billingAccount: ACCOUNTS.main }]);
+  await env.stack.up();
+  await env.declare([{ name: "app", projectId: "demo-app-staging", billingAccount: ACCOUNTS.main }]);
+  const up = await env.stack.up();
+  assert.deepEqual(up.summary.resourceChanges, { same: 1, replace: 1 });
+  assert.equal(await env.liveAccount("demo-app-staging"), ACCOUNTS.main);
+  assert.equal(await env.liveAccount("demo-app-prod"), "");
+});
+
+test("deletionPolicy: abandon leaves the link, restore relinks the previous account, unlink unlinks", async (t) => {
+  const env = await withStack(t);
+  // sandbox-one and sandbox-two start unlinked; demo-data starts on the sandbox account.
+  await env.declare([
+    { name: "abandoned", projectId: "sandbox-one", billingAccount: ACCOUNTS.main, deletionPolicy: "abandon" },
+    { name: "restored", projectId: "demo-data", billingAccount: ACCOUNTS.main, deletionPolicy: "restore" },
+    { name: "unlinked", projectId: "sandbox-two", billingAccount: ACCOUNTS.main },
+  ]);
+  const up = await env.stack.up();
+  assert.deepEqual(up.summary.resourceChanges, { create: 4 });
+  assert.equal(await env.liveAccount("demo-data"), ACCOUNTS.main);
+
+  const destroy = await env.stack.destroy();
+  assert.deepEqual(destroy.summary.resourceChanges, { delete: 4 });
+  assert.equal(await env.liveAccount("sandbox-one"), ACCOUNTS.main);
+  assert.equal(await env.liveAccount("demo-data"), ACCOUNTS.sandbox);
+  assert.equal(await env.liveAccount("sandbox-two"), "");
+});
+
+test("destroy never unlinks a project that someone relinked to another account", async (t) => {
+  const env = await withStack(t);
+  await env.declare([{ name: "app", projectId: "demo-app-prod", billingAccount: ACCOUNTS.main }]);
+  await env.stack.up();
+  await env.admin.updateProjectBillingInfo("demo-app-prod", ACCOUNTS.sandbox);
+  await env.stack.refresh(); // state now shows the live (foreign) account
+  const destroy = await env.stack.destroy();
+  assert.deepEqual(destroy.summary.resourceChanges, { delete: 2 });
+  assert.equal(await env.liveAccount("demo-app-prod"), ACCOUNTS.sandbox);
+});
+
+test("renaming a resource without an alias keeps the project linked", async (t) => {
+  const env = await withStack(t);
+  await env.declare([{ name: "old-name", projectId: "demo-app-prod", billingAccount: ACCOUNTS.main }]);
+  await env.stack.up();
+  await env.declare([{ name: "new-name", projectId: "demo-app-prod", billingAccount: ACCOUNTS.main }]);
+  env.emulator.clearLog();
+  const up = await env.stack.up();
+  assert.deepEqual(up.summary.resourceChanges, { same: 1, create: 1, delete: 1 });
+  assert.equal(await env.liveAccount("demo-app-prod"), ACCOUNTS.main);
+  assert.equal(providerCalls(env.emulator)["projects.updateBillingInfo"] ?? 0, 0);
+  const preview = await env.stack.preview({ refresh: true, expectNoChanges: true });
+  assert.deepEqual(preview.changeSummary, { same: 2 });
+});
+
+test("a project deleted out of band: pending deletion reads as unlinked; once purged it is gone", async (t) => {
+  const env = await withStack(t);
+  await env.declare([{ name: "app", projectId: "sandbox-one", billingAccount: ACCOUNTS.main }]);
+  await env.stack.up();
+
+  env.emulator.deleteProject("sandbox-one"); // like `gcloud projects delete`: pending deletion
+  const pending = await env.stack.previewRefresh();
+  assert.deepEqual(pending.changeSummary, { same: 1, update: 1 });
+
+  env.emulator.deleteProject("sandbox-one", { purge: true });
+  // Without org-level access Google cannot tell "gone" from "forbidden", so it stays an error.
+  await assert.rejects(env.stack.refresh(), (err: unknown) => {
+    assert.ok(err instanceof CommandError);
+    assert.match(String(err), /resourcemanager\.projects\.get/);
+    return true;
+  });
+  // With org-level access the API answers 404, and refresh drops the resource from state. Refresh runs
+  // with the provider config recorded at the last `up`, so the new credentials need an `up` first.
+  await env.stack.setConfig("gcp-billing:credentials", {
+    value: writeCredentialsFile(env.stateDir, ADMIN_REFRESH_TOKEN),
+  });
+  await env.stack.up();
+  const refresh = await env.stack.refresh();
+  assert.deepEqual(refresh.summary.resourceChanges, { same: 1, delete: 1 });
+  const state = await env.stack.exportStack();
+  const types = (state.deployment.resources as Array<{ type: string }>).map((r) => r.type);
+  assert.ok(!types.includes("pulumi-nodejs:dynamic/gcp-billing:ProjectBillingLink"));
+});
+
+test("preview fails early, naming billingAccount, for a closed account", async (t) => {
+  const env = await withStack(t);
+  await env.declare([{ name: "legacy", projectId: "sandbox-one", billingAccount: ACCOUNTS.closed }]);
+  env.emulator.clearLog();
+  await assert.rejects(env.stack.preview(), (err: unknown) => {
+    assert.ok(err instanceof CommandError);
+    assert.match(String(err), /billingAccount[\s\S]*0C1C2C-3C4C5C-6C7C8C[\s\S]*is closed/);
+    return true;
+  });
+  assert.equal(providerCalls(env.emulator)["projects.updateBillingInfo"] ?? 0, 0);
+});
+
+test("a crashed up (process killed after the link was written) converges on the next up", async (t) => {
+  const env = await withStack(t);
+  await env.declare([{ name: "app", projectId: "demo-app-prod", billingAccount: ACCOUNTS.main }]);
+  env.emulator.setKnobs({ latencyMs: 1500 });
+  const child = spawn(
+    `${env.engineBinDir}/pulumi`,
+    ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", env.stack.name],
+    { cwd: LINKS_PROGRAM, env: env.envVars, detached: true, stdio: "ignore" },
+  );
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const deadline = Date.now() + 120_000;
+  while (
+    !env.emulator.requestLog().some((e) => e.method === "projects.updateBillingInfo" && e.status === 200)
+  ) {
+    assert.ok(Date.now() < deadline, "the up never reached the PUT");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  process.kill(-child.pid!, "SIGKILL"); // the CLI, the language host and the provider, mid-operation
+  await exited;
+  env.emulator.setKnobs({ latencyMs: 0 });
+  assert.equal(await env.liveAccount("demo-app-prod"), ACCOUNTS.main); // the write landed, state never saw it
+
+  // What an operator does after a killed CI job: release the file backend's lock, then run up again.
+  await env.stack.cancel();
+  env.emulator.clearLog();
+  const up = await env.stack.up();
+  assert.equal(up.summary.result, "succeeded");
+  assert.equal(providerCalls(env.emulator)["projects.updateBillingInfo"] ?? 0, 0); // adopted, not re-written
+  const preview = await env.stack.preview({ refresh: true, expectNoChanges: true });
+  assert.deepEqual(preview.changeSummary, { same: 2 });
+});
