@@ -2,13 +2,13 @@
 "use strict";
 // `npm test [-- suite...]`: installs what is missing, type-checks and builds, makes the pinned Pulumi
 // engine available (for the e2e suite), then runs the suites with Node's test runner.
-// Suites: unit, conformance, integration, e2e (default: all, in that order).
+// Suites: unit, conformance, integration, browser, e2e (default: all, in that order).
 const fs = require("node:fs");
 const path = require("node:path");
 const { spawnSync } = require("node:child_process");
 const { ROOT, ensureNodeModules, build, offlineEnv } = require("./bootstrap");
 
-const ALL_SUITES = ["unit", "conformance", "integration", "e2e"];
+const ALL_SUITES = ["unit", "conformance", "integration", "browser", "e2e"];
 
 function testFiles(suite) {
   const dir = path.join(ROOT, "tests", suite);

@@ -1,0 +1,290 @@
+/**
+ * `gcp-billing-link doctor`: answers "why is my pipeline's auth failing" as a checklist.
+ *
+ * Credentials are resolved by the sdk exactly as the provider resolves them: flags mirror the
+ * `gcp-billing:*` stack config keys the provider maps onto sdk options (provider/src/providerConfig.ts),
+ * and anything unset falls back to the sdk's environment order. Every failed line carries the fix, taken
+ * from the sdk error's `hint` where there is one.
+ */
+import {
+  CloudBillingClient,
+  CloudBillingError,
+  parseBillingAccountName,
+  parseProjectId,
+  type CloudBillingClientOptions,
+  type CredentialsDescription,
+  type TokenInfoResult,
+} from "../../../sdk/src/index";
+import { roleForPermission } from "../../../sdk/src";
+import { formatCheck, oneLine, type Check, type Logger } from "../output";
+import { LOGIN_SCOPES, READ_SCOPES, WRITE_SCOPES } from "../scopes";
+
+export interface DoctorOptions {
+  project?: string;
+  billingAccount?: string;
+  /** Mirrors `gcp-billing:credentials`: a path to, or the contents of, an authorized_user file. */
+  credentials?: string;
+  /** Mirrors `gcp-billing:quotaProject`. */
+  quotaProject?: string;
+  /** Mirrors `gcp-billing:apiEndpoint`. */
+  apiEndpoint?: string;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+}
+
+export interface DoctorResult {
+  ok: boolean;
+  checks: Check[];
+}
+
+/** The permission the provider needs on the billing account to link a project to it. */
+export const LINK_PERMISSION = "billing.resourceAssociations.create";
+const LOGIN = "gcp-billing-link login";
+
+/** The sdk options the provider would build from the equivalent stack config. */
+export function clientOptionsFor(o: DoctorOptions): CloudBillingClientOptions {
+  const c = o.credentials?.trim();
+  return {
+    env: o.env,
+    ...(c ? { credentials: c.startsWith("{") ? { credentialsJson: c } : { credentialsFile: c } } : {}),
+    ...(o.quotaProject ? { quotaProject: o.quotaProject } : {}),
+    ...(o.apiEndpoint ? { endpoints: { apiRoot: o.apiEndpoint } } : {}),
+    userAgent: "gcp-billing-link-doctor",
+    // doctor should answer quickly; the provider's 60 s retry budget would look like a hang here.
+    retry: { deadlineMs: 15_000 },
+  };
+}
+
+function errorText(e: unknown): { detail: string; fix?: string } {
+  if (e instanceof CloudBillingError) {
+    // `message` may end with the hint; show the hint once, on the fix line.
+    const message = e.hint ? e.message.replace(` Hint: ${e.hint}`, "") : e.message;
+    return { detail: oneLine(message), ...(e.hint ? { fix: e.hint } : {}) };
+  }
+  return { detail: oneLine(e instanceof Error ? e.message : String(e)) };
+}
+
+function sourceText(d: CredentialsDescription): string {
+  const where =
+    d.source === "options" ? "--credentials (as the gcp-billing:credentials stack config would)" : d.source;
+  return `${d.kind} from ${where}`;
+}
+
+export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
+  const checks: Check[] = [];
+  const emit = (c: Check): void => {
+    checks.push(c);
+    for (const line of formatCheck(c)) options.logger.info(line);
+  };
+  const finish = (): DoctorResult => ({ ok: !checks.some((c) => c.status === "fail"), checks });
+
+  let client: CloudBillingClient;
+  try {
+    client = new CloudBillingClient(clientOptionsFor(options));
+  } catch (e) {
+    emit({ name: "Endpoints", status: "fail", ...errorText(e) });
+    return finish();
+  }
+  const ep = client.endpoints;
+  emit({ name: "Endpoints", status: "info", detail: `API ${ep.apiRoot}, token ${ep.tokenUrl}` });
+
+  // 1. Which credential won.
+  let described: CredentialsDescription;
+  try {
+    described = await client.describeCredentials();
+  } catch (e) {
+    emit({ name: "Credentials", status: "fail", ...errorText(e) });
+    return finish();
+  }
+  emit({ name: "Credentials", status: "ok", detail: sourceText(described) });
+
+  // 2. Identity, scopes and expiry, from tokeninfo (this also refreshes a refresh-token credential).
+  let info: TokenInfoResult;
+  try {
+    info = await client.getTokenInfo();
+  } catch (e) {
+    const t = errorText(e);
+    if (described.kind === "access_token") {
+      // tokeninfo answers a dead static token with invalid_token; the useful fix is the static-token one.
+      emit({
+        name: "Access token",
+        status: "fail",
+        detail: `the static token from ${described.source} is expired, revoked or invalid (${t.detail})`,
+        fix: `Static tokens cannot be refreshed: supply a fresh one (e.g. \`gcloud auth print-access-token\`), or use refresh-token credentials from \`${LOGIN}\`.`,
+      });
+    } else {
+      emit({
+        name: "Access token",
+        status: "fail",
+        detail: `could not get one: ${t.detail}`,
+        ...(t.fix ? { fix: t.fix } : {}),
+      });
+    }
+    // Every later check needs a working token and would only repeat this failure.
+    return finish();
+  }
+  emit({
+    name: "Identity",
+    status: info.email ? "ok" : "warn",
+    detail: info.email ?? "tokeninfo returned no email (the token lacks the email scope)",
+  });
+  emit(scopeCheck(info.scopes));
+  emit(expiryCheck(info.expiresInSeconds, described));
+
+  // 3. Does the API answer? billingAccounts.list needs no resource name, so it isolates auth problems.
+  let apiError: unknown;
+  let visible = 0;
+  try {
+    for await (const account of client.listBillingAccounts({ pageSize: 50 })) {
+      void account;
+      if (++visible >= 50) break;
+    }
+  } catch (e) {
+    apiError = e;
+  }
+  emit(quotaProjectCheck(described, apiError));
+  if (apiError === undefined) {
+    emit({
+      name: "Cloud Billing API",
+      status: "ok",
+      detail: `billingAccounts.list answered; ${visible >= 50 ? "50 or more" : visible} billing account(s) visible`,
+    });
+  } else {
+    emit({ name: "Cloud Billing API", status: "fail", ...errorText(apiError) });
+  }
+
+  if (options.project) await projectChecks(client, options.project, emit);
+  if (options.billingAccount) await accountChecks(client, options.billingAccount, emit);
+  return finish();
+}
+
+function scopeCheck(scopes: string[]): Check {
+  const shown = scopes.length > 0 ? scopes.join(" ") : "(none)";
+  if (scopes.some((s) => WRITE_SCOPES.includes(s))) {
+    return { name: "Scopes", status: "ok", detail: shown };
+  }
+  const fix = `Log in again with a scope that can change links: \`${LOGIN} --scope cloud-billing\` (${LOGIN_SCOPES["cloud-billing"].url}).`;
+  if (scopes.some((s) => READ_SCOPES.includes(s))) {
+    return {
+      name: "Scopes",
+      status: "fail",
+      detail: `${shown}: can read billing info but cannot link or unlink projects`,
+      fix,
+    };
+  }
+  return { name: "Scopes", status: "fail", detail: `${shown}: no Cloud Billing scope`, fix };
+}
+
+function expiryCheck(expiresInSeconds: number, d: CredentialsDescription): Check {
+  const minutes = Math.floor(expiresInSeconds / 60);
+  const when = `access token expires in ${minutes} min ${expiresInSeconds % 60} s`;
+  if (d.kind !== "access_token")
+    return { name: "Token expiry", status: "ok", detail: `${when} (refreshed automatically)` };
+  // A static token that runs out during `pulumi up` fails the update half-way.
+  if (expiresInSeconds < 600) {
+    return {
+      name: "Token expiry",
+      status: "warn",
+      detail: `${when}, and static tokens cannot be refreshed`,
+      fix: `Supply a fresh token before a long update, or use refresh-token credentials from \`${LOGIN}\`.`,
+    };
+  }
+  return { name: "Token expiry", status: "ok", detail: `${when} (static; not refreshed)` };
+}
+
+function quotaProjectCheck(d: CredentialsDescription, apiError: unknown): Check {
+  const needsOne =
+    apiError instanceof CloudBillingError &&
+    (apiError.reason === "SERVICE_DISABLED" || apiError.reason === "USER_PROJECT_DENIED");
+  if (needsOne) {
+    const t = errorText(apiError);
+    return {
+      name: "Quota project",
+      status: "fail",
+      detail: d.quotaProject
+        ? `${d.quotaProject} cannot be used: ${t.detail}`
+        : "none set, and these credentials need one",
+      ...(t.fix ? { fix: t.fix } : {}),
+    };
+  }
+  return {
+    name: "Quota project",
+    status: "ok",
+    detail: d.quotaProject ?? "none (quota is charged to the OAuth client's project)",
+  };
+}
+
+async function projectChecks(
+  client: CloudBillingClient,
+  project: string,
+  emit: (c: Check) => void,
+): Promise<void> {
+  let id: string;
+  try {
+    id = parseProjectId(project);
+  } catch (e) {
+    emit({ name: `Project ${project}`, status: "fail", ...errorText(e) });
+    return;
+  }
+  try {
+    const info = await client.getProjectBillingInfo(id);
+    const link = info.billingAccountName
+      ? `linked to ${info.billingAccountName}${info.billingEnabled ? "" : " (billing disabled: the account is closed)"}`
+      : "not linked to a billing account";
+    emit({ name: `Read link of projects/${id}`, status: "ok", detail: link });
+  } catch (e) {
+    emit({ name: `Read link of projects/${id}`, status: "fail", ...errorText(e) });
+  }
+  // Cloud Billing has no testIamPermissions for projects (that is Resource Manager's API, which this
+  // tool does not call), so the project half of "may change the link" can only be stated, not tested.
+  emit({
+    name: `Change link of projects/${id}`,
+    status: "info",
+    detail:
+      "not checkable through the Cloud Billing API: changing it needs resourcemanager.projects.createBillingAssignment (roles/billing.projectManager or roles/owner) on the project, plus the account permission below",
+  });
+}
+
+async function accountChecks(
+  client: CloudBillingClient,
+  account: string,
+  emit: (c: Check) => void,
+): Promise<void> {
+  let name: string;
+  try {
+    name = parseBillingAccountName(account);
+  } catch (e) {
+    emit({ name: `Billing account ${account}`, status: "fail", ...errorText(e) });
+    return;
+  }
+  try {
+    const a = await client.getBillingAccount(name);
+    emit({
+      name: `Read ${name}`,
+      status: a.open ? "ok" : "warn",
+      detail: `"${oneLine(a.displayName, 100)}", ${a.open ? "open" : "closed"}`,
+      ...(a.open
+        ? {}
+        : {
+            fix: "Projects linked to a closed account have billing disabled; link them to an open account.",
+          }),
+    });
+  } catch (e) {
+    emit({ name: `Read ${name}`, status: "fail", ...errorText(e) });
+  }
+  try {
+    const held = await client.testBillingAccountPermissions(name, [LINK_PERMISSION]);
+    if (held.includes(LINK_PERMISSION)) {
+      emit({ name: `Link projects to ${name}`, status: "ok", detail: `caller holds ${LINK_PERMISSION}` });
+    } else {
+      emit({
+        name: `Link projects to ${name}`,
+        status: "fail",
+        detail: `caller lacks ${LINK_PERMISSION}`,
+        fix: `Grant ${roleForPermission(LINK_PERMISSION)} (or roles/billing.admin) to this identity.`,
+      });
+    }
+  } catch (e) {
+    emit({ name: `Link projects to ${name}`, status: "fail", ...errorText(e) });
+  }
+}
