@@ -14,7 +14,8 @@ const DEMO_PASSPHRASE = "gcp-billing-link-local-demo";
 
 /** Environment for running the CLI against the project-local file backend. */
 function localStackEnv(binDir, extra = {}) {
-  const stateDir = path.join(ROOT, ".pulumi-state");
+  // GCP_BILLING_LINK_STATE_DIR lets a test run the demo without touching the developer's .pulumi-state.
+  const stateDir = process.env.GCP_BILLING_LINK_STATE_DIR || path.join(ROOT, ".pulumi-state");
   fs.mkdirSync(path.join(stateDir, "backend"), { recursive: true });
   fs.mkdirSync(path.join(stateDir, "home"), { recursive: true });
   return engineEnv(binDir, {
@@ -27,7 +28,7 @@ function localStackEnv(binDir, extra = {}) {
   });
 }
 
-module.exports = { localStackEnv, DEMO_PASSPHRASE };
+module.exports = { localStackEnv, DEMO_PASSPHRASE, ROOT };
 
 if (require.main === module) {
   try {

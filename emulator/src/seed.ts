@@ -4,8 +4,14 @@ import { z } from "zod";
 import { partialKnobsSchema } from "./knobs";
 import { KNOWN_ROLES } from "./iam";
 
-/** The seed shipped with the emulator; `npm run demo` and most tests run on it. */
-export const DEFAULT_SEED_PATH: string = path.resolve(__dirname, "..", "seeds", "default.json");
+/**
+ * The seed shipped with the emulator; `npm run demo` and most tests run on it. Found from the sources
+ * (emulator/src, under tsx) and from the compiled dist/emulator/src alike.
+ */
+export const DEFAULT_SEED_PATH: string =
+  [path.resolve(__dirname, "..", "seeds"), path.resolve(__dirname, "..", "..", "..", "emulator", "seeds")]
+    .map((dir) => path.join(dir, "default.json"))
+    .find((file) => fs.existsSync(file)) ?? path.resolve(__dirname, "..", "seeds", "default.json");
 
 const comment = z.string().optional();
 const ACCOUNT_ID = /^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/;
