@@ -94,7 +94,7 @@ export function buildProgram(logger: Logger, env: NodeJS.ProcessEnv): Command {
     .addOption(new Option("--out <file>", "credentials file to write (mode 0600)").conflicts("pulumiStack"))
     .option(
       "--pulumi-stack <stack>",
-      "instead of a file, store the credentials as the secret gcp-billing:credentials of this stack (runs `pulumi config set --secret`)",
+      "instead of a file, store the credentials as the secret gcp-billing:credentials of this stack (runs `pulumi config set --secret`); note that Pulumi then keeps them, encrypted, in the stack's state (docs/provider.md) — a file plus its path in config keeps them out",
     )
     .option("--timeout-seconds <n>", "how long to wait for the browser", positiveInt, 300)
     .option("--no-browser", "do not try to open a browser; just print the URL")

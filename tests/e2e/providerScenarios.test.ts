@@ -60,9 +60,18 @@ test("deletionPolicy: abandon leaves the link, restore relinks the previous acco
     { name: "restored", projectId: "demo-data", billingAccount: ACCOUNTS.main, deletionPolicy: "restore" },
     { name: "unlinked", projectId: "sandbox-two", billingAccount: ACCOUNTS.main },
   ]);
+  env.emulator.clearLog();
   const up = await env.stack.up();
   assert.deepEqual(up.summary.resourceChanges, { create: 4 });
   assert.equal(await env.liveAccount("demo-data"), ACCOUNTS.main);
+  // Three links, one engine run: one token refresh, one preflight for the one account.
+  const calls = providerCalls(env.emulator);
+  assert.equal(calls["oauth.token"], 1);
+  assert.equal(calls["billingAccounts.get"], 1);
+  assert.equal(calls["billingAccounts.testIamPermissions"], 1);
+  // Per link: one read, one PUT, one read-back that sees the write.
+  assert.equal(calls["projects.updateBillingInfo"], 3);
+  assert.equal(calls["projects.getBillingInfo"], 6);
 
   const destroy = await env.stack.destroy();
   assert.deepEqual(destroy.summary.resourceChanges, { delete: 4 });
@@ -135,6 +144,22 @@ test("preview fails early, naming billingAccount, for a closed account", async (
     return true;
   });
   assert.equal(providerCalls(env.emulator)["projects.updateBillingInfo"] ?? 0, 0);
+});
+
+test("preview fails early, naming the missing role, when the caller may not link to the account", async (t) => {
+  const env = await withStack(t);
+  await env.stack.setConfig("gcp-billing:credentials", {
+    value: writeCredentialsFile(env.stateDir, "emu-rt-viewer-cloud-billing"),
+  });
+  await env.declare([{ name: "app", projectId: "demo-app-prod", billingAccount: ACCOUNTS.main }]);
+  await assert.rejects(env.stack.preview(), (err: unknown) => {
+    assert.ok(err instanceof CommandError);
+    assert.match(
+      String(err),
+      /billingAccount[\s\S]*lacks billing\.resourceAssociations\.create[\s\S]*roles\/billing\.user/,
+    );
+    return true;
+  });
 });
 
 test("a crashed up (process killed after the link was written) converges on the next up", async (t) => {

@@ -59,26 +59,15 @@ export interface BillingStackOptions {
    */
   credentials?: "file" | "none";
   envVars?: Record<string, string>;
+  /** The Pulumi program to run; default the links fixture (which `declare` configures). */
+  workDir?: string;
+  /** More stack config, set along with the emulator endpoints. */
+  config?: Record<string, { value: string; secret?: boolean }>;
 }
 
-export async function createBillingStack(options: BillingStackOptions = {}): Promise<BillingStack> {
-  const emulator = await startEmulator({ port: 0 });
-  // Stacks share the fixture directory (and so its Pulumi.<stack>.yaml): every stack gets its own name.
-  const stackName = `t${randomBytes(5).toString("hex")}`;
-  const env = await createTestStack({
-    workDir: LINKS_PROGRAM,
-    stackName,
-    envVars: options.envVars,
-    config: {
-      "gcp-billing:apiEndpoint": { value: emulator.apiRoot },
-      "gcp-billing:oauthTokenUrl": { value: emulator.oauth.tokenUrl },
-    },
-  });
-  if ((options.credentials ?? "file") === "file") {
-    const file = writeCredentialsFile(env.stateDir, ALICE_REFRESH_TOKEN);
-    await env.stack.setConfig("gcp-billing:credentials", { value: file });
-  }
-  const admin = new CloudBillingClient({
+/** The admin principal's client for an emulator, for out-of-band changes and reading live state. */
+export function adminClient(emulator: RunningEmulator): CloudBillingClient {
+  return new CloudBillingClient({
     credentials: {
       refreshToken: ADMIN_REFRESH_TOKEN,
       clientId: DEMO_CLIENT_ID,
@@ -87,6 +76,28 @@ export async function createBillingStack(options: BillingStackOptions = {}): Pro
     endpoints: { apiRoot: emulator.apiRoot, tokenUrl: emulator.oauth.tokenUrl },
     env: {},
   });
+}
+
+export async function createBillingStack(options: BillingStackOptions = {}): Promise<BillingStack> {
+  const emulator = await startEmulator({ port: 0 });
+  // Stacks share the fixture directory (and so its Pulumi.<stack>.yaml): every stack gets its own name.
+  const stackName = `t${randomBytes(5).toString("hex")}`;
+  const workDir = options.workDir ?? LINKS_PROGRAM;
+  const env = await createTestStack({
+    workDir,
+    stackName,
+    envVars: options.envVars,
+    config: {
+      "gcp-billing:apiEndpoint": { value: emulator.apiRoot },
+      "gcp-billing:oauthTokenUrl": { value: emulator.oauth.tokenUrl },
+      ...options.config,
+    },
+  });
+  if ((options.credentials ?? "file") === "file") {
+    const file = writeCredentialsFile(env.stateDir, ALICE_REFRESH_TOKEN);
+    await env.stack.setConfig("gcp-billing:credentials", { value: file });
+  }
+  const admin = adminClient(emulator);
   return {
     ...env,
     emulator,
@@ -99,7 +110,7 @@ export async function createBillingStack(options: BillingStackOptions = {}): Pro
     },
     async cleanup() {
       await env.cleanup();
-      fs.rmSync(path.join(LINKS_PROGRAM, `Pulumi.${stackName}.yaml`), { force: true });
+      fs.rmSync(path.join(workDir, `Pulumi.${stackName}.yaml`), { force: true });
       await emulator.stop();
     },
   };

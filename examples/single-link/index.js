@@ -1,0 +1,28 @@
+"use strict";
+// One Google Cloud project linked to one billing account.
+//
+//   pulumi config set projectId my-app-prod
+//   pulumi config set billingAccount 012345-567890-ABCDEF   # or billingAccounts/012345-567890-ABCDEF
+//   pulumi up
+const pulumi = require("@pulumi/pulumi");
+const { ProjectBillingLink } = require("gcp-billing-link");
+
+const config = new pulumi.Config();
+
+const link = new ProjectBillingLink("app", {
+  projectId: config.require("projectId"),
+  billingAccount: config.require("billingAccount"),
+  // Optional; "unlink" is the default: `pulumi destroy` unlinks the project, unless someone has since
+  // relinked it to another account. "abandon" leaves the link in place; "restore" relinks the project to
+  // the account it had before this stack took it over.
+  deletionPolicy: "unlink",
+});
+
+/** The project ID (also the resource ID). */
+exports.projectId = link.projectId;
+/** The linked account, always in the canonical `billingAccounts/…` form. */
+exports.billingAccount = link.billingAccount;
+/** True when the project is linked to an open billing account. */
+exports.billingEnabled = link.billingEnabled;
+/** The account the project had before this stack linked it; "" when it had none. */
+exports.previousBillingAccount = link.previousBillingAccount;
