@@ -58,17 +58,8 @@ export class ProjectBillingLinkProvider {
 
   async create(raw: Raw): Promise<pulumi.dynamic.CreateResult<ProjectBillingLinkOutputs>> {
     const inputs = asInputs(raw);
-    claimProject(inputs.projectId);
-    const current = await this.billing().getProjectBillingInfo(inputs.projectId);
-    // Adopt: already linked as declared, so nothing is written (and a re-run after a crash converges).
-    const info =
-      canonicalAccount(current.billingAccountName) === inputs.billingAccount
-        ? current
-        : await this.billing().updateProjectBillingInfo(inputs.projectId, inputs.billingAccount);
-    return {
-      id: inputs.projectId,
-      outs: outputs(inputs, info, canonicalAccount(current.billingAccountName)),
-    };
+    const { accountBefore, info } = await this.linkAsDeclared(inputs);
+    return { id: inputs.projectId, outs: outputs(inputs, info, accountBefore) };
   }
 
   async read(id: string, props: Raw): Promise<pulumi.dynamic.ReadResult<ProjectBillingLinkOutputs>> {
@@ -97,14 +88,9 @@ export class ProjectBillingLinkProvider {
     news: Raw,
   ): Promise<pulumi.dynamic.UpdateResult<ProjectBillingLinkOutputs>> {
     const inputs = asInputs(news);
-    const previous = asOutputs(id, olds);
-    claimProject(inputs.projectId);
-    const current = await this.billing().getProjectBillingInfo(inputs.projectId);
-    const info =
-      canonicalAccount(current.billingAccountName) === inputs.billingAccount
-        ? current
-        : await this.billing().updateProjectBillingInfo(inputs.projectId, inputs.billingAccount);
-    return { outs: outputs(inputs, info, previous.previousBillingAccount) };
+    const { info } = await this.linkAsDeclared(inputs);
+    // The account before the takeover stays what it was when this resource was created.
+    return { outs: outputs(inputs, info, asOutputs(id, olds).previousBillingAccount) };
   }
 
   async delete(id: string, props: Raw): Promise<void> {
@@ -140,6 +126,23 @@ export class ProjectBillingLinkProvider {
     await this.billing().updateProjectBillingInfo(state.projectId, target);
   }
 
+  /**
+   * Makes the link true: one read, and a write only when it differs. Already linked as declared means
+   * adopt without writing, which is also what makes a re-run after a crashed `up` converge.
+   */
+  private async linkAsDeclared(
+    inputs: ProjectBillingLinkInputs,
+  ): Promise<{ accountBefore: string; info: ProjectBillingInfo }> {
+    claimProject(inputs.projectId);
+    const current = await this.billing().getProjectBillingInfo(inputs.projectId);
+    const accountBefore = canonicalAccount(current.billingAccountName);
+    const info =
+      accountBefore === inputs.billingAccount
+        ? current
+        : await this.billing().updateProjectBillingInfo(inputs.projectId, inputs.billingAccount);
+    return { accountBefore, info };
+  }
+
   private billing(): CloudBillingClient {
     return (this.client ??= new CloudBillingClient(this.settings.client));
   }
@@ -168,8 +171,10 @@ export class ProjectBillingLinkProvider {
       return undefined;
     } catch (err) {
       // No credentials during a preview (e.g. a CI job without secrets): the operations themselves will
-      // report it if they run. Every other error (permission, not found, …) fails the preview clearly.
-      if (err instanceof CredentialsError) return undefined;
+      // report it if they run. Credentials the token endpoint rejected (`oauth.token`: a revoked refresh
+      // token, a wrong client) are not "no credentials": like every other error (permission, not found,
+      // …) they fail the preview clearly instead of letting `up` fail halfway.
+      if (err instanceof CredentialsError && err.method !== "oauth.token") return undefined;
       if (err instanceof Error) return `could not check billing account ${account}: ${err.message}`;
       throw err;
     }

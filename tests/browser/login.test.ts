@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import { z } from "zod";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startEmulator, type RunningEmulator } from "../../emulator/src/index";
 import { CloudBillingClient } from "../../sdk/src/index";
 import {
@@ -23,13 +23,11 @@ import {
   startCli,
   type CliRun,
 } from "./support/cliProcess";
+import { chromiumSkipReason, launchChromium } from "../support/chromium";
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const IN_CI = process.env.CI === "true";
 const ARTIFACTS = join(ROOT, "test-artifacts");
 const CONSENT_URL = /^http:\/\/127\.0\.0\.1:\d+\/o\/oauth2\/v2\/auth\?/;
-const skip =
-  !existsSync(CHROMIUM) && !IN_CI ? `Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)` : false;
+const skip = chromiumSkipReason;
 
 let emu: RunningEmulator;
 let browser: Browser;
@@ -41,19 +39,7 @@ before(async () => {
   emu = await startEmulator({ port: 0 });
   if (skip) return;
   // In CI a missing binary makes this launch throw, which fails the suite instead of skipping it.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
