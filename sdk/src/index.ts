@@ -36,3 +36,4 @@ export {
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
 export { DEFAULT_ENDPOINTS, ENDPOINT_ENV_VARS } from "./endpoints";
 export { HINTS, SCOPE_CLOUD_BILLING, roleForPermission } from "./hints";
+export { redactGaxiosError, withoutAuthLogging } from "./transport";

@@ -64,11 +64,14 @@ export function parseBillingAccountName(input: string, field = "billingAccount")
   let id = input.trim();
   // The prefix is case-sensitive on the wire; accept exactly one, in its documented spelling.
   if (id.startsWith(ACCOUNT_PREFIX)) id = id.slice(ACCOUNT_PREFIX.length);
+  // Decided before upper-casing, which would make a mis-cased single prefix look like a second one.
+  const why = id.startsWith(ACCOUNT_PREFIX)
+    ? " (the billingAccounts/ prefix appears twice)"
+    : id.toLowerCase().startsWith(ACCOUNT_PREFIX.toLowerCase())
+      ? " (the prefix is case-sensitive: billingAccounts/)"
+      : "";
   id = id.toUpperCase();
-  if (!ACCOUNT_ID.test(id)) {
-    const doubled = id.startsWith(ACCOUNT_PREFIX.toUpperCase());
-    reject(field, input, ACCOUNT_FORMS, doubled ? " (the billingAccounts/ prefix appears twice)" : "");
-  }
+  if (!ACCOUNT_ID.test(id)) reject(field, input, ACCOUNT_FORMS, why);
   return `${ACCOUNT_PREFIX}${id}`;
 }
 

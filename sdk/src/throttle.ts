@@ -104,7 +104,11 @@ export class AdaptiveRateLimiter {
   #refill(nowMs: number): void {
     const elapsed = Math.max(0, nowMs - this.#last) / 1000;
     this.#last = nowMs;
-    this.#tokens = Math.min(this.#config.burst, this.#tokens + elapsed * this.#rate);
+    // An unlimited rate refills the bucket at once; elapsed·Infinity would be NaN when no time passed,
+    // and a NaN bucket never makes anyone wait again.
+    this.#tokens = Number.isFinite(this.#rate)
+      ? Math.min(this.#config.burst, this.#tokens + elapsed * this.#rate)
+      : this.#config.burst;
   }
 }
 

@@ -16,7 +16,7 @@ import { parseErrorBody } from "./errorParser";
 import type { CloudBillingError } from "./errors";
 import type { HintContext } from "./hints";
 import { makeSanitizer } from "./sanitize";
-import { redactGaxiosError } from "./transport";
+import { redactGaxiosError, withoutAuthLogging } from "./transport";
 
 export const MAX_REFRESH_THRESHOLD_MS = 5 * 60_000;
 
@@ -71,13 +71,15 @@ class RefreshTokenSession implements AccessTokenSource {
     tokenUrl: string,
     now: () => number,
   ) {
-    this.#client = new UserRefreshClient({
-      clientId: cred.clientId,
-      clientSecret: cred.clientSecret,
-      refreshToken: cred.refreshToken,
-      endpoints: { oauth2TokenUrl: tokenUrl },
-      transporterOptions: { errorRedactor: redactGaxiosError, timeout: 30_000 },
-    });
+    this.#client = withoutAuthLogging(
+      new UserRefreshClient({
+        clientId: cred.clientId,
+        clientSecret: cred.clientSecret,
+        refreshToken: cred.refreshToken,
+        endpoints: { oauth2TokenUrl: tokenUrl },
+        transporterOptions: { errorRedactor: redactGaxiosError, timeout: 30_000 },
+      }),
+    );
     this.#now = now;
     this.#secrets = [cred.refreshToken, cred.clientSecret];
     this.#hintContext = { method: "oauth.token", credentialKind: cred.kind, credentialSource: cred.source };

@@ -5,6 +5,7 @@
  * request config, headers and body (oauth-and-credentials.md §5.5).
  */
 import { Gaxios, type GaxiosOptionsPrepared, type GaxiosResponse } from "gaxios";
+import { AuthClient } from "google-auth-library";
 import { z } from "zod";
 
 export interface HttpRequest {
@@ -44,6 +45,20 @@ export function redactGaxiosError<T extends { config?: GaxiosOptionsPrepared; re
     response.config = { ...response.config, headers: new Headers(), data: REDACTED, body: REDACTED };
   }
   return data;
+}
+
+/**
+ * Removes google-auth-library's logging interceptors from an AuthClient's transporter. With
+ * GOOGLE_SDK_NODE_LOGGING set (a common debugging knob), they print every token response body
+ * unredacted to stderr: the access token, and at login the refresh token (STYLE.md "Leave behind";
+ * `DEFAULT_RESPONSE_INTERCEPTOR` in google-auth-library's authclient.ts). A provider's stderr ends up
+ * in Pulumi's output, so the sdk never lets them run. The request interceptor only logs and sets
+ * user-agent headers that the token endpoint does not need.
+ */
+export function withoutAuthLogging<T extends AuthClient>(client: T): T {
+  client.transporter.interceptors.request.delete(AuthClient.DEFAULT_REQUEST_INTERCEPTOR);
+  client.transporter.interceptors.response.delete(AuthClient.DEFAULT_RESPONSE_INTERCEPTOR);
+  return client;
 }
 
 const NetworkError = z.object({ code: z.string().optional(), name: z.string().optional() });

@@ -48,7 +48,16 @@ test("an authorized_user file in stack config: no refresh token or client secret
   const { output, exported } = await exerciseStack(env);
   assertAbsent(
     { "CLI output": output, "stack export --show-secrets": exported },
-    { "refresh token": ALICE_REFRESH_TOKEN, "client secret": DEMO_CLIENT_SECRET },
+    {
+      "refresh token": ALICE_REFRESH_TOKEN,
+      "client secret": DEMO_CLIENT_SECRET,
+      // The provider's access tokens are minted during the run; the emulator gives every one this prefix.
+      "access token": "ya29.emu-",
+    },
+  );
+  assert.ok(
+    env.emulator.requestLog().some((e) => e.method === "oauth.token" && e.status === 200),
+    "the provider was issued an access token, so its absence above means something",
   );
 });
 

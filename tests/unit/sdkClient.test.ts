@@ -3,7 +3,7 @@ import { inspect } from "node:util";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { CloudBillingClient } from "../../sdk/src/cloudBillingClient";
 import {
-  CloudBillingError,
+  InvalidArgumentError,
   InvalidResourceNameError,
   NotFoundError,
   PermissionDeniedError,
@@ -195,7 +195,7 @@ describe("CloudBillingClient against a fake server", () => {
   });
 
   for (const [code, statusName, Cls] of [
-    [400, "INVALID_ARGUMENT", CloudBillingError],
+    [400, "INVALID_ARGUMENT", InvalidArgumentError],
     [403, "PERMISSION_DENIED", PermissionDeniedError],
     [404, "NOT_FOUND", NotFoundError],
   ] as const) {

@@ -60,7 +60,7 @@ const BAD_ACCOUNTS: [unknown, RegExp][] = [
   ["012345-567890-ABCDE", /not valid/],
   ["012345-567890-ABCDEF0", /not valid/],
   ["billingAccounts/billingAccounts/012345-567890-ABCDEF", /prefix appears twice/],
-  ["billingaccounts/012345-567890-ABCDEF", /not valid/],
+  ["billingaccounts/012345-567890-ABCDEF", /not valid \(the prefix is case-sensitive: billingAccounts\/\)/],
   ["projects/012345-567890-ABCDEF", /not valid/],
   ["012345 567890 ABCDEF", /not valid/],
   ["012345-567890-ABC DEF", /not valid/],

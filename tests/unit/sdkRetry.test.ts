@@ -279,6 +279,15 @@ describe("AdaptiveRateLimiter", () => {
     for (let i = 0; i < 500; i++) l.onSuccess();
     assert.equal(l.ratePerSecond, 10, "capped at the configured rate");
   });
+  it("a 429 under an unlimited rate starts pacing, even in the same millisecond", () => {
+    const l = new AdaptiveRateLimiter(
+      { requestsPerSecond: Infinity, burst: 2, minRequestsPerSecond: 0.2 },
+      0,
+    );
+    l.onThrottled(0);
+    assert.equal(l.ratePerSecond, 1, "half the burst, per second");
+    assert.deepEqual([l.reserve(0), l.reserve(0), l.reserve(0)], [1000, 2000, 3000]);
+  });
   it("an infinite rate never waits", () => {
     const l = new AdaptiveRateLimiter({ requestsPerSecond: Infinity, burst: 1, minRequestsPerSecond: 1 }, 0);
     for (let i = 0; i < 100; i++) assert.equal(l.reserve(0), 0);

@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { CodeChallengeMethod, OAuth2Client } from "google-auth-library";
 import { z } from "zod";
-import { CloudBillingClient } from "../../../sdk/src/index";
+import { CloudBillingClient, redactGaxiosError, withoutAuthLogging } from "../../../sdk/src/index";
 import type { BrowserOpener } from "../browser";
 import { writeCredentialsFile, type AuthorizedUserCredentials, credentialsJson } from "../credentialsFile";
 import { LoopbackTimeoutError, startLoopbackServer } from "../loopbackServer";
@@ -88,11 +88,14 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
   const endpoints = new CloudBillingClient({ env: options.env }).endpoints;
   const scope = LOGIN_SCOPES[options.scope].url;
 
-  const oauth = new OAuth2Client({
-    clientId: options.clientId,
-    clientSecret: options.clientSecret,
-    endpoints: { oauth2AuthBaseUrl: endpoints.authUrl, oauth2TokenUrl: endpoints.tokenUrl },
-  });
+  const oauth = withoutAuthLogging(
+    new OAuth2Client({
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      endpoints: { oauth2AuthBaseUrl: endpoints.authUrl, oauth2TokenUrl: endpoints.tokenUrl },
+      transporterOptions: { errorRedactor: redactGaxiosError },
+    }),
+  );
   const { codeVerifier, codeChallenge } = await oauth.generateCodeVerifierAsync();
   const state = randomBytes(32).toString("base64url");
 

@@ -1,0 +1,87 @@
+// check's preflight against a local fake of Google: when it calls the API, and which credential
+// failures it may skip (none found) and which it must report (rejected by the token endpoint).
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, beforeEach, describe, test } from "node:test";
+import { ProjectBillingLinkProvider } from "../../provider/src/projectBillingLinkProvider";
+import { resetThrottlesForTests } from "../../sdk/src/throttle";
+import { clearTokenCacheForTests } from "../../sdk/src/tokenProvider";
+import { json, startFakeGoogle, type FakeGoogle } from "./sdk/fakeGoogle";
+
+const ACCOUNT = "billingAccounts/01A2B3-C4D5E6-F7A8B9";
+const INPUTS = { projectId: "demo-app", billingAccount: ACCOUNT };
+
+let g: FakeGoogle;
+let emptyHome: string;
+before(async () => {
+  g = await startFakeGoogle();
+  // The provider resolves credentials from process.env when config has none: make it find nothing.
+  emptyHome = mkdtempSync(join(tmpdir(), "preflight-home-"));
+  for (const key of ["GOOGLE_OAUTH_ACCESS_TOKEN", "GOOGLE_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS"])
+    delete process.env[key];
+  process.env.CLOUDSDK_CONFIG = emptyHome;
+});
+after(async () => {
+  await g.close();
+  rmSync(emptyHome, { recursive: true, force: true });
+});
+beforeEach(() => {
+  g.requests.length = 0;
+  clearTokenCacheForTests();
+  resetThrottlesForTests();
+});
+
+function provider(config: Record<string, string>): ProjectBillingLinkProvider {
+  const p = new ProjectBillingLinkProvider();
+  const all: Record<string, string> = {
+    "gcp-billing:apiEndpoint": g.url,
+    "gcp-billing:oauthTokenUrl": `${g.url}token`,
+    ...config,
+  };
+  p.configure({ get: (key) => all[key] });
+  return p;
+}
+
+const credentials = JSON.stringify({
+  type: "authorized_user",
+  client_id: "cid",
+  client_secret: "preflight-client-secret",
+  refresh_token: "preflight-refresh-token",
+});
+
+describe("check's preflight", () => {
+  test("preflight false: valid inputs pass without a single request", async () => {
+    g.setHandler((_r, res) => json(res, 500, {}));
+    const result = await provider({
+      "gcp-billing:preflight": "false",
+      "gcp-billing:credentials": credentials,
+    }).check({}, INPUTS);
+    assert.deepEqual(result.failures, []);
+    assert.equal(g.requests.length, 0);
+  });
+
+  test("no credentials anywhere: skipped, so a preview without secrets still runs", async () => {
+    g.setHandler((_r, res) => json(res, 500, {}));
+    const result = await provider({}).check({}, INPUTS);
+    assert.deepEqual(result.failures, []);
+    assert.equal(g.requests.length, 0);
+  });
+
+  test("a revoked refresh token fails the preview on billingAccount, with the login hint", async () => {
+    g.setHandler((_r, res) =>
+      json(res, 400, { error: "invalid_grant", error_description: "Token has been expired or revoked." }),
+    );
+    const result = await provider({ "gcp-billing:credentials": credentials }).check({}, INPUTS);
+    assert.equal(result.failures?.length, 1);
+    assert.equal(result.failures?.[0].property, "billingAccount");
+    assert.match(result.failures?.[0].reason ?? "", /could not check billing account .*invalid_grant/);
+    assert.match(result.failures?.[0].reason ?? "", /gcp-billing-link login/);
+    assert.equal(result.failures?.[0].reason.includes("preflight-refresh-token"), false);
+    assert.deepEqual(
+      g.requests.map((r) => r.path),
+      ["/token"],
+    );
+  });
+});
