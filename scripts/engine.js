@@ -129,7 +129,7 @@ function buildEngine(version, targetRoot) {
   const ldflags = `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${version}`;
   const started = Date.now();
   console.error(
-    `[engine] building Pulumi ${version} from the Go module proxy (first time only; ~4-8 min on 2 cores)…`,
+    `[engine] building Pulumi ${version} from the Go module proxy (first time only; about 4 min on 2 cores)…`,
   );
   go([
     "build",
