@@ -314,12 +314,22 @@ export class CloudBillingClient {
     // Exactly one refresh-and-replay per logical operation, however many retries follow.
     let authRetried = false;
 
+    // A token refresh runs inside google-auth-library with its own retries and a 30 s timeout per try;
+    // the attempt's signal (attempt timeout, overall deadline, caller's abort) must still bound it.
+    const tokenTimedOut = (): AttemptResult<T> => ({
+      ok: false,
+      outcome: { kind: "network", code: "ETIMEDOUT" },
+      error: errorFromNetwork("ETIMEDOUT", { ...ctx, method: "oauth.token" }),
+    });
+
     const attempt = async (_n: number, signal: AbortSignal): Promise<AttemptResult<T>> => {
-      let token = await session.tokens.getToken();
+      let token = await untilAborted(session.tokens.getToken(), signal);
+      if (token === ABORTED) return tokenTimedOut();
       let result = await this.#send(spec, url, token, credential, session, signal);
       if (isStatus(result, 401) && session.tokens.canRefresh && !authRetried) {
         authRetried = true;
-        token = await session.tokens.refreshAfterRejection(token);
+        token = await untilAborted(session.tokens.refreshAfterRejection(token), signal);
+        if (token === ABORTED) return tokenTimedOut();
         result = await this.#send(spec, url, token, credential, session, signal);
       }
       const sanitize = makeSanitizer([...secretsOf(credential), token]);
@@ -408,6 +418,30 @@ export class CloudBillingClient {
       release();
     }
   }
+}
+
+const ABORTED: unique symbol = Symbol("aborted");
+
+/**
+ * Waits for `promise` unless `signal` aborts first. The promise keeps running (a shared single-flight
+ * token refresh may serve the next attempt); only this wait ends.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
+  if (signal.aborted) return Promise.resolve(ABORTED);
+  return new Promise<T | typeof ABORTED>((resolve, reject) => {
+    const onAbort = () => resolve(ABORTED);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(err);
+      },
+    );
+  });
 }
 
 function isStatus(r: HttpResult, status: number): boolean {
