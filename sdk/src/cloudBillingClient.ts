@@ -411,7 +411,9 @@ export class CloudBillingClient {
       const waitMs = session.limiter.reserve(this.#clock.now());
       if (waitMs > 0) await this.#clock.sleep(waitMs, signal);
     }
-    const release = await this.#semaphore.acquire();
+    const release = await this.#semaphore.acquire(signal);
+    // Aborted while queued for a slot: the same outcome as an attempt that timed out on the wire.
+    if (!release) return { kind: "network", code: "ATTEMPT_TIMEOUT" };
     try {
       return await this.#transport.send({ method: spec.httpMethod, url, headers, body: spec.body, signal });
     } finally {

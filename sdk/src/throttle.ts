@@ -25,9 +25,28 @@ export class Semaphore {
     return this.#active;
   }
 
-  async acquire(): Promise<() => void> {
-    if (this.#active >= this.#limit) await new Promise<void>((resolve) => this.#waiters.push(resolve));
-    else this.#active++;
+  /**
+   * Resolves with a release function once a slot is free, or with `undefined` if `signal` aborts while
+   * waiting (the waiter is then removed, so an abandoned call never takes a slot later).
+   */
+  async acquire(signal?: AbortSignal): Promise<(() => void) | undefined> {
+    if (signal?.aborted) return undefined;
+    if (this.#active >= this.#limit) {
+      const granted = await new Promise<boolean>((resolve) => {
+        const waiter = () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(true);
+        };
+        const onAbort = () => {
+          const i = this.#waiters.indexOf(waiter);
+          if (i >= 0) this.#waiters.splice(i, 1);
+          resolve(false);
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+        this.#waiters.push(waiter);
+      });
+      if (!granted) return undefined;
+    } else this.#active++;
     let released = false;
     return () => {
       if (released) return;

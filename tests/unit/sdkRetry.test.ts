@@ -303,11 +303,28 @@ describe("Semaphore", () => {
         const release = await s.acquire();
         peak = Math.max(peak, s.active);
         await new Promise((r) => setImmediate(r));
-        release();
-        release(); // double release is harmless
+        release?.();
+        release?.(); // double release is harmless
       }),
     );
     assert.equal(peak, 2);
+    assert.equal(s.active, 0);
+  });
+
+  it("a waiter whose signal aborts leaves the queue and never takes a slot", async () => {
+    const s = new Semaphore(1);
+    const first = await s.acquire();
+    const controller = new AbortController();
+    const abandoned = s.acquire(controller.signal);
+    const next = s.acquire();
+    controller.abort();
+    assert.equal(await abandoned, undefined);
+    first?.();
+    const release = await next; // the slot went to the live waiter, not the abandoned one
+    assert.equal(s.active, 1);
+    release?.();
+    assert.equal(s.active, 0);
+    assert.equal(await s.acquire(AbortSignal.abort()), undefined, "an already-aborted signal gets no slot");
     assert.equal(s.active, 0);
   });
 });
