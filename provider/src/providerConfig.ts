@@ -19,6 +19,7 @@ export const CONFIG_KEYS = {
   oauthTokenInfoUrl: "OAuth tokeninfo endpoint",
   oauthRevokeUrl: "OAuth revoke endpoint",
   preflight: "true (default) | false: check billing accounts during preview",
+  requestsPerMinute: "client-side API rate per quota project (default 300, Google's default quota)",
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -59,6 +60,16 @@ export function settingsFromConfig(config: ConfigSource): ProviderSettings {
     }),
     userAgent: "gcp-billing-link-provider",
   };
+  const rate = get("requestsPerMinute");
+  if (rate !== undefined) {
+    const perMinute = Number(rate);
+    if (!Number.isFinite(perMinute) || perMinute <= 0) {
+      throw new Error(
+        `${CONFIG_NAMESPACE}:requestsPerMinute must be a positive number (your Cloud Billing quota, e.g. 975), got "${rate}"`,
+      );
+    }
+    client.rateLimit = { requestsPerSecond: perMinute / 60 };
+  }
   const preflight = get("preflight");
   if (preflight !== undefined && preflight !== "true" && preflight !== "false") {
     throw new Error(`${CONFIG_NAMESPACE}:preflight must be "true" or "false", got "${preflight}"`);

@@ -140,6 +140,18 @@ describe("settingsFromConfig", () => {
     assert.deepEqual(file.client.credentials, { credentialsFile: "/home/me/adc.json" });
   });
 
+  test("requestsPerMinute sets the client-side rate; a bad value names the key", () => {
+    assert.equal(settingsFromConfig(config({})).client.rateLimit, undefined);
+    const raised = settingsFromConfig(config({ "gcp-billing:requestsPerMinute": "975" }));
+    assert.deepEqual(raised.client.rateLimit, { requestsPerSecond: 975 / 60 });
+    for (const bad of ["0", "-5", "fast"]) {
+      assert.throws(
+        () => settingsFromConfig(config({ "gcp-billing:requestsPerMinute": bad })),
+        /gcp-billing:requestsPerMinute must be a positive number/,
+      );
+    }
+  });
+
   test("a bad preflight value is an error that names the key", () => {
     assert.throws(
       () => settingsFromConfig(config({ "gcp-billing:preflight": "yes" })),
