@@ -6,6 +6,7 @@ process.env.GOOGLE_SDK_NODE_LOGGING = "*";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,9 +25,11 @@ const { silentLogger } = require("../../cli/src/output") as typeof Output;
 const { json, startFakeGoogle } = require("./sdk/fakeGoogle") as typeof Fake;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-const ACCESS_TOKEN = "ya29.logging-canary-ACCESS-0123456789";
-const REFRESH_TOKEN = "1//logging-canary-REFRESH-0123456789";
-const CLIENT_SECRET = "logging-canary-client-secret-0123456789";
+// Fake, Google-shaped canaries made per run, so nothing credential-like is committed.
+const CANARY = randomBytes(8).toString("hex");
+const ACCESS_TOKEN = `ya29.logging-canary-${CANARY}`;
+const REFRESH_TOKEN = `1//logging-canary-${CANARY}`;
+const CLIENT_SECRET = `logging-canary-client-secret-${CANARY}`;
 const SECRETS = [ACCESS_TOKEN, REFRESH_TOKEN, CLIENT_SECRET];
 
 const logged: string[] = [];
