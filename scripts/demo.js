@@ -96,6 +96,8 @@ async function runTutorial({ stateDir, pulumi, pulumiQuiet }) {
       // The emulator starts fresh every run, so yesterday's demo stack describes a world that is gone.
       pulumiQuiet(["stack", "rm", STACK, "--force", "--yes"]);
     }
+    // A run that failed half-way may have left the demo stack's config file behind: start clean.
+    fs.rmSync(path.join(ROOT, `Pulumi.${STACK}.yaml`), { force: true });
     await pulumi(["stack", "init"]);
     await pulumi(["config", "set", "gcp-billing:apiEndpoint", emulator.apiRoot]);
     // The key name contains "Token", so the CLI asks whether the value is a secret; a URL is not.

@@ -29,13 +29,28 @@ export class ProjectBillingLinkProvider {
   /** One preflight per billing account per engine run: at most two calls each. */
   private readonly preflights: Record<string, Promise<string | undefined>> = {};
 
-  /** Synchronous on purpose: the engine may call other methods before an async configure settles. */
+  /** Set when the stack config is invalid; every operation then fails with it. */
+  private configError: Error | undefined;
+
+  /**
+   * Synchronous on purpose: the engine may call other methods before an async configure settles.
+   * Pulumi's host caches the provider before configure finishes and never calls it again, so a bad
+   * config must not leave defaults behind (environment credentials, Google's endpoint): it is kept and
+   * rethrown by every operation instead.
+   */
   configure(config: ConfigSource): void {
-    this.settings = settingsFromConfig(config);
     this.client = undefined;
+    try {
+      this.settings = settingsFromConfig(config);
+      this.configError = undefined;
+    } catch (err) {
+      this.configError = err instanceof Error ? err : new Error(String(err));
+      throw this.configError;
+    }
   }
 
   async check(_olds: Raw, news: Raw): Promise<pulumi.dynamic.CheckResult<ProjectBillingLinkInputs>> {
+    if (this.configError) throw this.configError;
     const { inputs, failures } = normaliseInputs(news);
     if (failures.length === 0 && this.settings.preflight && inputs.billingAccount !== UNKNOWN_VALUE) {
       const reason = await this.preflight(inputs.billingAccount);
@@ -101,6 +116,16 @@ export class ProjectBillingLinkProvider {
         `gcp-billing-link: left ${state.projectId} linked: another ProjectBillingLink took it over in this run ` +
           "(a rename or a move), so releasing it here would undo that.",
       );
+      if (
+        state.deletionPolicy === "restore" &&
+        state.previousBillingAccount !== state.appliedBillingAccount
+      ) {
+        console.error(
+          `gcp-billing-link: the resource that took over ${state.projectId} recorded the current account as ` +
+            `its previous one, so "restore" will no longer return it to ` +
+            `${state.previousBillingAccount || "no account"}. Rename with the \`aliases\` option to keep it.`,
+        );
+      }
       return;
     }
     let current: ProjectBillingInfo;
@@ -133,17 +158,19 @@ export class ProjectBillingLinkProvider {
   private async linkAsDeclared(
     inputs: ProjectBillingLinkInputs,
   ): Promise<{ accountBefore: string; info: ProjectBillingInfo }> {
-    claimProject(inputs.projectId);
     const current = await this.billing().getProjectBillingInfo(inputs.projectId);
     const accountBefore = canonicalAccount(current.billingAccountName);
     const info =
       accountBefore === inputs.billingAccount
         ? current
         : await this.billing().updateProjectBillingInfo(inputs.projectId, inputs.billingAccount);
+    // Only a link that was made (or adopted) protects the project from a delete later in this run.
+    claimProject(inputs.projectId);
     return { accountBefore, info };
   }
 
   private billing(): CloudBillingClient {
+    if (this.configError) throw this.configError;
     return (this.client ??= new CloudBillingClient(this.settings.client));
   }
 

@@ -188,8 +188,9 @@ test("a crashed up (process killed after the link was written) converges on the 
   await env.stack.cancel();
   env.emulator.clearLog();
   const up = await env.stack.up();
-  assert.equal(up.summary.result, "succeeded");
-  assert.equal(providerCalls(env.emulator)["projects.updateBillingInfo"] ?? 0, 0); // adopted, not re-written
+  // The killed run never recorded the link, so this run creates it — by adopting, not re-writing.
+  assert.deepEqual(up.summary.resourceChanges, { create: 1, same: 1 });
+  assert.equal(providerCalls(env.emulator)["projects.updateBillingInfo"] ?? 0, 0);
   const preview = await env.stack.preview({ refresh: true, expectNoChanges: true });
   assert.deepEqual(preview.changeSummary, { same: 2 });
 });

@@ -115,6 +115,24 @@ describe("check", () => {
   });
 });
 
+describe("configure with invalid config", () => {
+  test("the error is kept: later operations fail with it instead of running on defaults", async () => {
+    const provider = new ProjectBillingLinkProvider();
+    const bad = { get: (key: string) => (key === "gcp-billing:requestsPerMinute" ? "1,000" : undefined) };
+    assert.throws(() => provider.configure(bad), /gcp-billing:requestsPerMinute/);
+    const inputs = { projectId: "demo-app", billingAccount: ACCOUNT, deletionPolicy: "unlink" };
+    await assert.rejects(provider.check({}, inputs), /gcp-billing:requestsPerMinute/);
+    await assert.rejects(provider.create(inputs), /gcp-billing:requestsPerMinute/);
+    await assert.rejects(
+      provider.delete("demo-app", { ...inputs, appliedBillingAccount: ACCOUNT }),
+      /requestsPerMinute/,
+    );
+    // A corrected config clears it.
+    provider.configure({ get: (key) => (key === "gcp-billing:preflight" ? "false" : undefined) });
+    assert.deepEqual((await provider.check({}, inputs)).failures, []);
+  });
+});
+
 describe("settingsFromConfig", () => {
   const config = (values: Record<string, string>) => ({ get: (key: string) => values[key] });
 

@@ -164,7 +164,13 @@ func (h *nodeLanguageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (
 	}
 	options := runtimeOptions(info.GetOptions())
 
-	configJSON, err := json.Marshal(req.GetConfig())
+	// A stack without config sends no map; @pulumi/pulumi parses PULUMI_CONFIG with Object.keys, so it
+	// must be "{}", never "null".
+	config := req.GetConfig()
+	if config == nil {
+		config = map[string]string{}
+	}
+	configJSON, err := json.Marshal(config)
 	if err != nil {
 		return nil, fmt.Errorf("serializing config: %w", err)
 	}
