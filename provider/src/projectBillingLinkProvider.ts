@@ -103,9 +103,15 @@ export class ProjectBillingLinkProvider {
     news: Raw,
   ): Promise<pulumi.dynamic.UpdateResult<ProjectBillingLinkOutputs>> {
     const inputs = asInputs(news);
+    const state = asOutputs(id, olds);
+    if (state.billingAccount === inputs.billingAccount) {
+      // Only deletionPolicy changed: the plan showed no relink, so none happens (drift is repaired by
+      // `up --refresh`, where the refreshed billingAccount differs and takes the path below).
+      return { outs: { ...state, deletionPolicy: inputs.deletionPolicy } };
+    }
     const { info } = await this.linkAsDeclared(inputs);
     // The account before the takeover stays what it was when this resource was created.
-    return { outs: outputs(inputs, info, asOutputs(id, olds).previousBillingAccount) };
+    return { outs: outputs(inputs, info, state.previousBillingAccount) };
   }
 
   async delete(id: string, props: Raw): Promise<void> {

@@ -85,3 +85,22 @@ describe("check's preflight", () => {
     );
   });
 });
+
+describe("update", () => {
+  test("a deletionPolicy-only change makes no API call and keeps the recorded link", async () => {
+    g.setHandler((_r, res) => json(res, 500, {}));
+    const olds = {
+      ...INPUTS,
+      deletionPolicy: "unlink",
+      billingEnabled: true,
+      previousBillingAccount: "",
+      appliedBillingAccount: ACCOUNT,
+    };
+    const result = await provider({ "gcp-billing:credentials": credentials }).update("demo-app", olds, {
+      ...INPUTS,
+      deletionPolicy: "abandon",
+    });
+    assert.deepEqual(result.outs, { ...olds, deletionPolicy: "abandon" });
+    assert.equal(g.requests.length, 0);
+  });
+});
