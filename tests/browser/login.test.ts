@@ -19,6 +19,7 @@ import {
   DEMO_CLIENT_SECRET,
   ROOT,
   emulatorEnv,
+  loginArgs,
   runCli,
   startCli,
   type CliRun,
@@ -60,17 +61,7 @@ afterEach(async () => {
 
 function startLogin(outFile: string, extraArgs: string[] = []): CliRun {
   return startCli(
-    [
-      "login",
-      "--client-id",
-      DEMO_CLIENT_ID,
-      "--no-browser",
-      "--timeout-seconds",
-      "60",
-      "--out",
-      outFile,
-      ...extraArgs,
-    ],
+    loginArgs(outFile, extraArgs),
     // The secret goes through the environment, as the help recommends, not argv.
     emulatorEnv(emu, home, { GCP_BILLING_LINK_CLIENT_SECRET: DEMO_CLIENT_SECRET }),
   );

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, emulatorEnv, startCli } from "../browser/support/cliProcess";
+import { DEMO_CLIENT_SECRET, emulatorEnv, loginArgs, startCli } from "../browser/support/cliProcess";
 import { ACCOUNTS, createBillingStack } from "../support/billingStack";
 import { chromiumSkipReason, launchChromium } from "../support/chromium";
 
@@ -16,16 +16,7 @@ test("login's credentials file drives a pulumi up", { skip: chromiumSkipReason }
   const credentialsFile = path.join(home, "credentials.json");
 
   const login = startCli(
-    [
-      "login",
-      "--client-id",
-      DEMO_CLIENT_ID,
-      "--no-browser",
-      "--timeout-seconds",
-      "60",
-      "--out",
-      credentialsFile,
-    ],
+    loginArgs(credentialsFile),
     emulatorEnv(env.emulator, home, { GCP_BILLING_LINK_CLIENT_SECRET: DEMO_CLIENT_SECRET }),
   );
   const consentUrl = await login.waitForLine(/^http:\/\/127\.0\.0\.1:\d+\/o\/oauth2\/v2\/auth\?/);

@@ -45,6 +45,21 @@ export interface CliRun {
   exit: Promise<number>;
 }
 
+/** `login` as the tests run it: the demo client, no browser of its own, a bounded wait, a chosen file. */
+export function loginArgs(outFile: string, extraArgs: string[] = []): string[] {
+  return [
+    "login",
+    "--client-id",
+    DEMO_CLIENT_ID,
+    "--no-browser",
+    "--timeout-seconds",
+    "60",
+    "--out",
+    outFile,
+    ...extraArgs,
+  ];
+}
+
 export function startCli(args: string[], env: NodeJS.ProcessEnv): CliRun {
   const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
     cwd: ROOT,
