@@ -2,7 +2,8 @@
  * The root program's stack config: which project goes to which billing account.
  *
  *   billing-links:defaultBillingAccount  012345-567890-ABCDEF   (optional)
- *   billing-links:deletionPolicy         unlink | abandon | restore (optional, default unlink)
+ *   billing-links:deletionPolicy         restore | unlink | abandon (optional; unset = the provider's
+ *                                        default, "restore": destroy undoes only what the stack did)
  *   billing-links:links                  { "<projectId>": "<billing account>" | null, ... }
  *                                        null (or "") means "use defaultBillingAccount"
  *
@@ -18,7 +19,8 @@ export interface DeclaredLink {
 
 export interface LinksConfig {
   links: DeclaredLink[];
-  deletionPolicy: DeletionPolicy;
+  /** Undefined when not configured: each link then gets the provider's default. */
+  deletionPolicy?: DeletionPolicy;
 }
 
 const linksSchema = z.record(z.string(), z.union([z.string(), z.null()]));
@@ -28,31 +30,34 @@ export interface ConfigReader {
   getObject<T>(key: string): T | undefined;
 }
 
+/** Reads the links config; every problem is reported at once, each naming its key and the fix. */
 export function readLinksConfig(config: ConfigReader, project: string): LinksConfig {
+  const problems: string[] = [];
   const parsed = linksSchema.safeParse(config.getObject<unknown>("links") ?? {});
   if (!parsed.success) {
-    throw new Error(
+    problems.push(
       `${project}:links must map project IDs to billing accounts, e.g. ` +
         `{"my-project": "012345-567890-ABCDEF"}; set one with ` +
         "`pulumi config set --path 'links.my-project' 012345-567890-ABCDEF`",
     );
   }
   const fallback = config.get("defaultBillingAccount");
-  const links = Object.entries(parsed.data).map(([projectId, account]) => {
+  const links: DeclaredLink[] = [];
+  for (const [projectId, account] of Object.entries(parsed.success ? parsed.data : {})) {
     const billingAccount = account || fallback;
-    if (!billingAccount) {
-      throw new Error(
+    if (billingAccount) links.push({ projectId, billingAccount });
+    else
+      problems.push(
         `${project}:links.${projectId} has no billing account and ${project}:defaultBillingAccount is not set; ` +
           "give the link an account or set a default",
       );
-    }
-    return { projectId, billingAccount };
-  });
-  const policy = config.get("deletionPolicy") ?? "unlink";
-  if (!(DELETION_POLICIES as readonly string[]).includes(policy)) {
-    throw new Error(
+  }
+  const policy = config.get("deletionPolicy");
+  if (policy !== undefined && !(DELETION_POLICIES as readonly string[]).includes(policy)) {
+    problems.push(
       `${project}:deletionPolicy must be one of ${DELETION_POLICIES.join(", ")}; got "${policy}"`,
     );
   }
-  return { links, deletionPolicy: policy as DeletionPolicy };
+  if (problems.length > 0) throw new Error(problems.join("\n"));
+  return policy === undefined ? { links } : { links, deletionPolicy: policy as DeletionPolicy };
 }

@@ -1,5 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
+import { declarationProblems, REPORTED_BY_PROGRAM, reportDeclarationProblems } from "./declarationProblems";
+import { assertCredentialsAreSecret } from "./secretConfig";
 import type { DeletionPolicy } from "./types";
+
+/** The engine's type token for dynamic resources of module `gcp-billing`, type `ProjectBillingLink`. */
+export const RESOURCE_TYPE = "pulumi-nodejs:dynamic/gcp-billing:ProjectBillingLink";
 
 /**
  * The provider object that the engine serializes into `__provider`. It captures nothing: each method
@@ -38,7 +43,11 @@ export interface ProjectBillingLinkArgs {
   projectId: pulumi.Input<string>;
   /** `012345-567890-ABCDEF` or `billingAccounts/012345-567890-ABCDEF`. Changing it relinks in place. */
   billingAccount: pulumi.Input<string>;
-  /** What destroy does to the link; see {@link DeletionPolicy}. Default `"unlink"`. */
+  /**
+   * What destroy does to the link; see {@link DeletionPolicy}. Default `"restore"`: undo exactly what this
+   * resource did (nothing for a link it adopted). A link created by version 0.1 keeps the `"unlink"` it
+   * recorded until a policy is declared here.
+   */
   deletionPolicy?: pulumi.Input<DeletionPolicy>;
 }
 
@@ -56,23 +65,33 @@ export class ProjectBillingLink extends pulumi.dynamic.Resource {
   declare public readonly billingEnabled: pulumi.Output<boolean>;
   /** The account the project had before this resource took it over; "" when it had none. */
   declare public readonly previousBillingAccount: pulumi.Output<string>;
+  /** The policy in force: declared, or the default recorded when the link was created. */
   declare public readonly deletionPolicy: pulumi.Output<DeletionPolicy>;
 
   constructor(name: string, args: ProjectBillingLinkArgs, opts?: pulumi.CustomResourceOptions) {
+    assertCredentialsAreSecret();
+    const problems = declarationProblems({ ...args });
     super(
       shimProvider,
       name,
       {
         projectId: args.projectId,
         billingAccount: args.billingAccount,
-        deletionPolicy: args.deletionPolicy ?? "unlink",
+        // Left undefined when not declared: the provider applies the default, or the policy recorded in
+        // state by an older version (docs/provider.md, "Deletion policies").
+        deletionPolicy: args.deletionPolicy,
         billingEnabled: undefined,
         previousBillingAccount: undefined,
         appliedBillingAccount: undefined,
+        // Dynamic providers are never told which resource they act on; this lets the provider attach
+        // warnings to this resource and name it when two resources declare the same project.
+        __urn: pulumi.createUrn(name, RESOURCE_TYPE, opts?.parent),
+        ...(problems.length > 0 ? { [REPORTED_BY_PROGRAM]: true } : {}),
       },
       opts,
       "gcp-billing",
       "ProjectBillingLink",
     );
+    reportDeclarationProblems(name, problems);
   }
 }

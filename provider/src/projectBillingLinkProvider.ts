@@ -7,27 +7,54 @@
 import type * as pulumi from "@pulumi/pulumi";
 import {
   CloudBillingClient,
-  CredentialsError,
+  CredentialsNotFoundError,
   NotFoundError,
+  PermissionDeniedError,
+  SCOPE_CLOUD_BILLING,
   billingAccountId,
   type ProjectBillingInfo,
 } from "../../sdk/src";
+import { AccountChecks, LINK_PERMISSION } from "./accountChecks";
 import { claimProject, isClaimedInThisRun } from "./claims";
-import { canonicalAccount, normaliseInputs, UNKNOWN_VALUE } from "./inputs";
-import { atBoundary, ProjectBillingLinkError } from "./providerError";
+import { REPORTED_BY_PROGRAM } from "./declarationProblems";
+import { declareProject, resourceName } from "./declarations";
+import { logToEngine } from "./engineLog";
+import {
+  canonicalAccount,
+  normaliseCheckedInputs,
+  normaliseInputs,
+  UNKNOWN_VALUE,
+  type InputFailure,
+} from "./inputs";
+import { describeDestroy, describePlan, LinkObservations } from "./linkPlan";
+import {
+  atBoundary,
+  installHostPrintFilter,
+  isCredentialFailure,
+  ProjectBillingLinkError,
+  userMessage,
+} from "./providerError";
 import { settingsFromConfig, type ConfigSource, type ProviderSettings } from "./providerConfig";
-import type { ProjectBillingLinkInputs, ProjectBillingLinkOutputs } from "./types";
-
-/** The permission linking a project needs on the billing account (granted by roles/billing.user). */
-const LINK_PERMISSION = "billing.resourceAssociations.create";
+import {
+  DEFAULT_DELETION_POLICY,
+  DELETION_POLICIES,
+  type DeletionPolicy,
+  type ProjectBillingLinkInputs,
+  type ProjectBillingLinkOutputs,
+} from "./types";
 
 type Raw = Record<string, unknown>;
+
+const WRITE_SCOPES = [SCOPE_CLOUD_BILLING, "https://www.googleapis.com/auth/cloud-platform"];
 
 export class ProjectBillingLinkProvider {
   private settings: ProviderSettings = settingsFromConfig({ get: () => undefined });
   private client: CloudBillingClient | undefined;
-  /** One preflight per billing account per engine run: at most two calls each. */
-  private readonly preflights: Record<string, Promise<string | undefined>> = {};
+  private readonly accounts = new AccountChecks(() => this.billing());
+  /** What `check` read about each project it plans to write, for `create`/`update` to act on. */
+  private readonly observations = new LinkObservations();
+  /** Resolves once per run: false when no credentials are configured at all (preview warns once). */
+  private credentials: Promise<boolean> | undefined;
 
   /** Set when the stack config is invalid; every operation then fails with it. */
   private configError: Error | undefined;
@@ -40,6 +67,7 @@ export class ProjectBillingLinkProvider {
    */
   configure(config: ConfigSource): void {
     this.client = undefined;
+    this.credentials = undefined;
     try {
       this.settings = settingsFromConfig(config);
       this.configError = undefined;
@@ -49,12 +77,34 @@ export class ProjectBillingLinkProvider {
     }
   }
 
-  async check(_olds: Raw, news: Raw): Promise<pulumi.dynamic.CheckResult<ProjectBillingLinkInputs>> {
+  /**
+   * Validates and normalises the inputs, refuses a project declared twice, and — for a link this run will
+   * write — checks the account and says whether the link will be adopted or written. Only what will be
+   * written is preflighted: an unchanged link to an account closed since only earns a warning, so one
+   * closed account never freezes the rest of the stack.
+   */
+  async check(olds: Raw, news: Raw): Promise<pulumi.dynamic.CheckResult<ProjectBillingLinkInputs>> {
     if (this.configError) throw this.configError;
-    const { inputs, failures } = normaliseInputs(news);
-    if (failures.length === 0 && this.settings.preflight && inputs.billingAccount !== UNKNOWN_VALUE) {
-      const reason = await this.preflight(inputs.billingAccount);
+    const { inputs, failures, keepsLegacyUnlink } = normaliseInputs(news, olds);
+    const urn = inputs.__urn ?? "";
+    if (failures.length > 0 && news[REPORTED_BY_PROGRAM] === true) {
+      // The program already showed each problem on this resource (declarationProblems.ts).
+      const name = resourceName(urn) || "this resource";
+      const reason = `invalid: the program's errors for ProjectBillingLink "${name}" give the details`;
+      return { inputs, failures: failures.map((f) => ({ ...f, reason })) };
+    }
+    this.refuseDuplicate(inputs, urn, failures);
+    if (failures.length > 0) return { inputs, failures };
+    if (keepsLegacyUnlink) await logToEngine("warning", legacyUnlinkWarning(inputs.projectId), urn);
+
+    const known = inputs.projectId !== UNKNOWN_VALUE && inputs.billingAccount !== UNKNOWN_VALUE;
+    if (!this.settings.preflight || !known || !(await this.hasCredentials())) return { inputs, failures };
+    if (writesLink(olds, inputs)) {
+      const reason = await this.preflightWrite(inputs.billingAccount);
       if (reason) failures.push({ property: "billingAccount", reason });
+      else await this.planWrite(inputs, urn, olds.projectId !== inputs.projectId, failures);
+    } else {
+      await this.warnIfClosed(inputs, urn);
     }
     return { inputs, failures };
   }
@@ -62,7 +112,7 @@ export class ProjectBillingLinkProvider {
   async diff(_id: string, olds: Raw, news: Raw): Promise<pulumi.dynamic.DiffResult> {
     const replaces = olds.projectId !== news.projectId ? ["projectId"] : [];
     const accountChanged = canonicalAccount(olds.billingAccount) !== canonicalAccount(news.billingAccount);
-    const policyChanged = (olds.deletionPolicy ?? "unlink") !== (news.deletionPolicy ?? "unlink");
+    const policyChanged = storedPolicy(olds.deletionPolicy) !== storedPolicy(news.deletionPolicy);
     return {
       changes: replaces.length > 0 || accountChanged || policyChanged,
       replaces,
@@ -107,7 +157,7 @@ export class ProjectBillingLinkProvider {
     if (state.billingAccount === inputs.billingAccount) {
       // Only deletionPolicy changed: the plan showed no relink, so none happens (drift is repaired by
       // `up --refresh`, where the refreshed billingAccount differs and takes the path below).
-      return { outs: { ...state, deletionPolicy: inputs.deletionPolicy } };
+      return { outs: { ...state, ...inputs } };
     }
     const { info } = await this.linkAsDeclared(inputs);
     // The account before the takeover stays what it was when this resource was created.
@@ -116,20 +166,25 @@ export class ProjectBillingLinkProvider {
 
   async delete(id: string, props: Raw): Promise<void> {
     const state = asOutputs(id, props);
+    const urn = state.__urn ?? "";
     if (state.deletionPolicy === "abandon") return;
     if (isClaimedInThisRun(state.projectId)) {
-      console.error(
-        `gcp-billing-link: left ${state.projectId} linked: another ProjectBillingLink took it over in this run ` +
-          "(a rename or a move), so releasing it here would undo that.",
+      await logToEngine(
+        "warning",
+        `left ${state.projectId} linked: another ProjectBillingLink took it over in this run (a rename or ` +
+          "a move), so releasing it here would undo that.",
+        urn,
       );
       if (
         state.deletionPolicy === "restore" &&
         state.previousBillingAccount !== state.appliedBillingAccount
       ) {
-        console.error(
-          `gcp-billing-link: the resource that took over ${state.projectId} recorded the current account as ` +
-            `its previous one, so "restore" will no longer return it to ` +
-            `${state.previousBillingAccount || "no account"}. Rename with the \`aliases\` option to keep it.`,
+        await logToEngine(
+          "warning",
+          `the resource that took over ${state.projectId} recorded the current account as its previous ` +
+            `one, so "restore" will no longer return it to ${state.previousBillingAccount || "no account"}. ` +
+            "Rename with the `aliases` option to keep it.",
+          urn,
         );
       }
       return;
@@ -145,27 +200,38 @@ export class ProjectBillingLinkProvider {
     if (live === "" || live !== canonicalAccount(state.appliedBillingAccount)) {
       // Already unlinked, or relinked by someone else: this resource no longer owns the link.
       if (live !== "") {
-        console.error(
-          `gcp-billing-link: left ${state.projectId} linked to ${live}: it is no longer linked to ` +
+        await logToEngine(
+          "warning",
+          `left ${state.projectId} linked to ${live}: it is no longer linked to ` +
             `${state.appliedBillingAccount}, which this resource set.`,
+          urn,
         );
       }
       return;
     }
-    const target = state.deletionPolicy === "restore" ? canonicalAccount(state.previousBillingAccount) : "";
-    if (target === live) return;
+    const target = state.deletionPolicy === "restore" ? state.previousBillingAccount : "";
+    if (target === live) return; // restore of an adopted link: the stack changed nothing
     await this.billing().updateProjectBillingInfo(state.projectId, target);
+    if (state.__deletionPolicyOrigin === undefined && state.deletionPolicy === "unlink") {
+      await logToEngine("warning", legacyUnlinkDone(state.projectId), urn);
+    }
   }
 
   /**
-   * Makes the link true: one read, and a write only when it differs. Already linked as declared means
-   * adopt without writing, which is also what makes a re-run after a crashed `up` converge.
+   * Makes the link true: one read (or the one `check` just made), and a write only when it differs.
+   * Already linked as declared means adopt without writing, which is also what makes a re-run after a
+   * crashed `up` converge.
    */
   private async linkAsDeclared(
     inputs: ProjectBillingLinkInputs,
   ): Promise<{ accountBefore: string; info: ProjectBillingInfo }> {
-    const current = await this.billing().getProjectBillingInfo(inputs.projectId);
+    const planned = this.observations.take(inputs.projectId);
+    const current = planned ?? (await this.billing().getProjectBillingInfo(inputs.projectId));
     const accountBefore = canonicalAccount(current.billingAccountName);
+    if (!planned) {
+      // Nothing was said at check time (preflight off, or no credentials then): say what happens now.
+      await logToEngine("info", describePlan(inputs, accountBefore, false), inputs.__urn ?? "");
+    }
     const info =
       accountBefore === inputs.billingAccount
         ? current
@@ -180,38 +246,143 @@ export class ProjectBillingLinkProvider {
     return (this.client ??= new CloudBillingClient(this.settings.client));
   }
 
-  /** Returns a failure reason, or undefined when the account looks usable (or cannot be checked). */
-  private preflight(account: string): Promise<string | undefined> {
-    return (this.preflights[account] ??= this.runPreflight(account));
+  private refuseDuplicate(inputs: ProjectBillingLinkInputs, urn: string, failures: InputFailure[]): void {
+    if (!urn || failures.some((f) => f.property === "projectId") || inputs.projectId === UNKNOWN_VALUE)
+      return;
+    const first = declareProject(inputs.projectId, urn);
+    if (first === undefined) return;
+    failures.push({
+      property: "projectId",
+      reason:
+        `project ${inputs.projectId} is declared by two ProjectBillingLink resources, ` +
+        `"${resourceName(first)}" and "${resourceName(urn)}": each would manage the same link, and removing ` +
+        "either would undo the link the other declares. Declare each project once.",
+    });
   }
 
-  private async runPreflight(account: string): Promise<string | undefined> {
+  /**
+   * Whether credentials are configured. None at all is allowed at preview (a pipeline without secrets)
+   * and only earns one warning; credentials that are configured but broken fail here, naming the setting.
+   */
+  private hasCredentials(): Promise<boolean> {
+    return (this.credentials ??= this.billing()
+      .describeCredentials()
+      .then(
+        () => true,
+        async (err: unknown) => {
+          if (!(err instanceof CredentialsNotFoundError)) throw err;
+          await logToEngine(
+            "warning",
+            `${userMessage(err, "check")} The preview could not check billing accounts or current links; ` +
+              "`pulumi up` needs credentials.",
+          );
+          return false;
+        },
+      ));
+  }
+
+  /** Returns a failure reason for `billingAccount`, or undefined when a link to it can be written. */
+  private async preflightWrite(account: string): Promise<string | undefined> {
     try {
-      const details = await this.billing().getBillingAccount(account);
+      const details = await this.accounts.account(account);
       if (!details.open) {
         return (
           `billing account ${account} ("${details.displayName}") is closed: projects linked to it cannot use ` +
           "paid services. Link to an open account, or reopen this one in the Cloud console."
         );
       }
-      const granted = await this.billing().testBillingAccountPermissions(account, [LINK_PERMISSION]);
-      if (!granted.includes(LINK_PERMISSION)) {
+      if (!(await this.accounts.mayLink(account))) {
         return (
           `the caller may not link projects to billing account ${account}: it lacks ${LINK_PERMISSION}. ` +
           `Grant roles/billing.user on billingAccounts/${billingAccountId(account)} to the identity Pulumi runs as.`
         );
       }
-      return undefined;
     } catch (err) {
-      // No credentials during a preview (e.g. a CI job without secrets): the operations themselves will
-      // report it if they run. Credentials the token endpoint rejected (`oauth.token`: a revoked refresh
-      // token, a wrong client) are not "no credentials": like every other error (permission, not found,
-      // …) they fail the preview clearly instead of letting `up` fail halfway.
-      if (err instanceof CredentialsError && err.method !== "oauth.token") return undefined;
-      if (err instanceof Error) return `could not check billing account ${account}: ${err.message}`;
-      throw err;
+      if (isCredentialFailure(err) || !(err instanceof PermissionDeniedError || err instanceof NotFoundError))
+        throw err;
+      return `cannot use billing account ${account}: ${userMessage(err, "check")}`;
     }
+    const scopes = await this.billing().grantedScopes();
+    if (scopes && !scopes.some((s) => WRITE_SCOPES.includes(s))) {
+      throw new ProjectBillingLinkError(
+        `the access token can read but not change billing links: it was granted ${scopes.join(" ")}. ` +
+          `Changing a link needs the ${SCOPE_CLOUD_BILLING} scope (or cloud-platform): log in again with ` +
+          "`gcp-billing-link login` (its default scope), or mint the token with that scope.",
+      );
+    }
+    return undefined;
   }
+
+  /** Reads the project's current link and says whether `up` will adopt it or write. */
+  private async planWrite(
+    inputs: ProjectBillingLinkInputs,
+    urn: string,
+    creating: boolean,
+    failures: InputFailure[],
+  ): Promise<void> {
+    let current: ProjectBillingInfo;
+    try {
+      current = await this.billing().getProjectBillingInfo(inputs.projectId);
+    } catch (err) {
+      if (isCredentialFailure(err) || !(err instanceof PermissionDeniedError || err instanceof NotFoundError))
+        throw err;
+      failures.push({
+        property: "projectId",
+        reason: `cannot use project ${inputs.projectId}: ${userMessage(err, "check")}`,
+      });
+      return;
+    }
+    this.observations.record(inputs.projectId, current);
+    const live = canonicalAccount(current.billingAccountName);
+    const destroy = creating ? describeDestroy(inputs, live) : "";
+    await logToEngine("info", `${describePlan(inputs, live, true)}${destroy}`, urn);
+  }
+
+  private async warnIfClosed(inputs: ProjectBillingLinkInputs, urn: string): Promise<void> {
+    let open: boolean;
+    let displayName: string;
+    try {
+      ({ open, displayName } = await this.accounts.account(inputs.billingAccount));
+    } catch (err) {
+      // An account the caller cannot see is not this link's problem at preview; broken credentials are.
+      if (isCredentialFailure(err)) throw err;
+      return;
+    }
+    if (open) return;
+    await logToEngine(
+      "warning",
+      `billing account ${inputs.billingAccount} ("${displayName}") is closed: ${inputs.projectId} is linked ` +
+        "to it but cannot use paid services. Link the project to an open account (change billingAccount " +
+        "and run `pulumi up`), or reopen the account in the Cloud console.",
+      urn,
+    );
+  }
+}
+
+/** A new link, or a change of project or account: what `up` will write (or adopt). */
+function writesLink(olds: Raw, inputs: ProjectBillingLinkInputs): boolean {
+  return (
+    olds.projectId !== inputs.projectId || canonicalAccount(olds.billingAccount) !== inputs.billingAccount
+  );
+}
+
+function storedPolicy(value: unknown): DeletionPolicy {
+  return (DELETION_POLICIES as readonly unknown[]).includes(value)
+    ? (value as DeletionPolicy)
+    : DEFAULT_DELETION_POLICY;
+}
+
+function legacyUnlinkWarning(projectId: string): string {
+  return (
+    `destroy will unlink ${projectId} (deletionPolicy "unlink", recorded as the default by ` +
+    "gcp-billing-link 0.1), even if the stack did not enable its billing. Declare a deletionPolicy: " +
+    '"restore" (the default now) undoes only what the stack did; "unlink" keeps this behaviour and ' +
+    "silences this warning."
+  );
+}
+
+function legacyUnlinkDone(projectId: string): string {
+  return `unlinked ${projectId}: deletionPolicy "unlink" was recorded as the default by gcp-billing-link 0.1.`;
 }
 
 function outputs(
@@ -227,8 +398,9 @@ function outputs(
   };
 }
 
+/** The inputs `check` produced, re-validated: create and update must never act on anything else. */
 function asInputs(raw: Raw): ProjectBillingLinkInputs {
-  const { inputs, failures } = normaliseInputs(raw);
+  const { inputs, failures } = normaliseCheckedInputs(raw);
   if (failures.length > 0) throw new ProjectBillingLinkError(failures.map((f) => f.reason).join("; "));
   return inputs;
 }
@@ -238,15 +410,25 @@ function asOutputs(id: string, props: Raw): ProjectBillingLinkOutputs {
   const text = (v: unknown): string => (typeof v === "string" ? v : "");
   const policy = text(props.deletionPolicy);
   const billingAccount = canonicalAccount(props.billingAccount);
+  const origin = props.__deletionPolicyOrigin;
   return {
     projectId: text(props.projectId) || id,
     billingAccount,
-    deletionPolicy: policy === "abandon" || policy === "restore" ? policy : "unlink",
+    // State from version 0.1 always recorded a policy; a missing one can only come from a hand edit.
+    deletionPolicy: (DELETION_POLICIES as readonly string[]).includes(policy)
+      ? (policy as DeletionPolicy)
+      : DEFAULT_DELETION_POLICY,
+    ...(origin === "declared" || origin === "default" || origin === "legacy-default"
+      ? { __deletionPolicyOrigin: origin }
+      : {}),
+    ...(typeof props.__urn === "string" ? { __urn: props.__urn } : {}),
     billingEnabled: props.billingEnabled === true,
     previousBillingAccount: canonicalAccount(props.previousBillingAccount),
     appliedBillingAccount: canonicalAccount(props.appliedBillingAccount ?? props.billingAccount),
   };
 }
+
+installHostPrintFilter();
 
 const implementation = new ProjectBillingLinkProvider();
 
@@ -256,10 +438,11 @@ const implementation = new ProjectBillingLinkProvider();
  */
 export const provider = {
   configure: (config: ConfigSource): void => implementation.configure(config),
-  check: (olds: Raw, news: Raw) => atBoundary(() => implementation.check(olds, news)),
-  diff: (id: string, olds: Raw, news: Raw) => atBoundary(() => implementation.diff(id, olds, news)),
-  create: (inputs: Raw) => atBoundary(() => implementation.create(inputs)),
-  read: (id: string, props: Raw) => atBoundary(() => implementation.read(id, props)),
-  update: (id: string, olds: Raw, news: Raw) => atBoundary(() => implementation.update(id, olds, news)),
-  delete: (id: string, props: Raw) => atBoundary(() => implementation.delete(id, props)),
+  check: (olds: Raw, news: Raw) => atBoundary("check", () => implementation.check(olds, news)),
+  diff: (id: string, olds: Raw, news: Raw) => atBoundary("diff", () => implementation.diff(id, olds, news)),
+  create: (inputs: Raw) => atBoundary("create", () => implementation.create(inputs)),
+  read: (id: string, props: Raw) => atBoundary("read", () => implementation.read(id, props)),
+  update: (id: string, olds: Raw, news: Raw) =>
+    atBoundary("update", () => implementation.update(id, olds, news)),
+  delete: (id: string, props: Raw) => atBoundary("delete", () => implementation.delete(id, props)),
 };

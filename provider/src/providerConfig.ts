@@ -9,7 +9,7 @@ export const CONFIG_NAMESPACE = "gcp-billing";
 /** Keys under `gcp-billing:`; the ones marked secret should be set with `pulumi config set --secret`. */
 export const CONFIG_KEYS = {
   accessToken: "static OAuth access token (secret)",
-  credentials: "authorized_user JSON, as contents or a file path (secret)",
+  credentials: "path of an authorized_user file (recommended), or its JSON contents (secret config only)",
   refreshToken: "OAuth refresh token, used with clientId and clientSecret (secret)",
   clientId: "OAuth client ID for refreshToken",
   clientSecret: "OAuth client secret for refreshToken (secret)",
@@ -33,24 +33,55 @@ export interface ProviderSettings {
   preflight: boolean;
 }
 
-/** Maps `gcp-billing:*` values onto sdk options; anything unset falls back to the sdk's env resolution. */
+/** The config keys that hold secrets: they must be set with `pulumi config set --secret`. */
+export const SECRET_CONFIG_KEYS = ["accessToken", "refreshToken", "clientSecret", "credentials"] as const;
+
+/** `gcp-billing:<key>`, as users type it. */
+export function configKey(key: ConfigKey): string {
+  return `${CONFIG_NAMESPACE}:${key}`;
+}
+
+/** Whether a `gcp-billing:credentials` value is the JSON itself rather than a path. */
+export function isInlineCredentials(value: string): boolean {
+  return value.trim().startsWith("{");
+}
+
+/**
+ * Maps `gcp-billing:*` values onto sdk options; anything unset falls back to the sdk's env resolution.
+ * Every invalid value is reported at once, each naming its key.
+ */
 export function settingsFromConfig(config: ConfigSource): ProviderSettings {
   const get = (key: ConfigKey): string | undefined => {
-    const value = config.get(`${CONFIG_NAMESPACE}:${key}`)?.trim();
+    const value = config.get(configKey(key))?.trim();
     return value ? value : undefined;
   };
+  const problems: string[] = [];
   const credentials = get("credentials");
   const explicit = withoutUndefined({
     accessToken: get("accessToken"),
     refreshToken: get("refreshToken"),
     clientId: get("clientId"),
     clientSecret: get("clientSecret"),
-    credentialsJson: credentials?.startsWith("{") ? credentials : undefined,
-    credentialsFile: credentials && !credentials.startsWith("{") ? credentials : undefined,
+    credentialsJson: credentials && isInlineCredentials(credentials) ? credentials : undefined,
+    credentialsFile: credentials && !isInlineCredentials(credentials) ? credentials : undefined,
   });
   const client: CloudBillingClientOptions = {
     // Only config that is actually set counts as explicit; otherwise the sdk resolves from the environment.
-    credentials: Object.keys(explicit).length > 0 ? explicit : undefined,
+    credentials:
+      Object.keys(explicit).length > 0
+        ? {
+            ...explicit,
+            // Errors then name what the user set, not the sdk's option names.
+            names: {
+              accessToken: configKey("accessToken"),
+              refreshToken: configKey("refreshToken"),
+              clientId: configKey("clientId"),
+              clientSecret: configKey("clientSecret"),
+              credentialsJson: configKey("credentials"),
+              credentialsFile: configKey("credentials"),
+            },
+          }
+        : undefined,
     quotaProject: get("quotaProject"),
     endpoints: withoutUndefined({
       apiRoot: get("apiEndpoint"),
@@ -64,17 +95,31 @@ export function settingsFromConfig(config: ConfigSource): ProviderSettings {
   if (rate !== undefined) {
     const perMinute = Number(rate);
     if (!Number.isFinite(perMinute) || perMinute <= 0) {
-      throw new Error(
-        `${CONFIG_NAMESPACE}:requestsPerMinute must be a positive number (your Cloud Billing quota, e.g. 975), got "${rate}"`,
+      problems.push(
+        `${configKey("requestsPerMinute")} must be a positive number (your Cloud Billing quota, e.g. 975), got "${rate}"`,
       );
+    } else {
+      client.rateLimit = { requestsPerSecond: perMinute / 60 };
     }
-    client.rateLimit = { requestsPerSecond: perMinute / 60 };
   }
   const preflight = get("preflight");
   if (preflight !== undefined && preflight !== "true" && preflight !== "false") {
-    throw new Error(`${CONFIG_NAMESPACE}:preflight must be "true" or "false", got "${preflight}"`);
+    problems.push(`${configKey("preflight")} must be "true" or "false", got "${preflight}"`);
   }
+  if (problems.length > 0) throw new InvalidConfigError(problems);
   return { client, preflight: preflight !== "false" };
+}
+
+/** Every invalid `gcp-billing:*` value, one per line. */
+export class InvalidConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      problems.length === 1
+        ? `invalid stack config: ${problems[0]}`
+        : `invalid stack config:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "InvalidConfigError";
+  }
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

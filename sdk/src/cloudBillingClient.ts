@@ -81,6 +81,7 @@ export class CloudBillingClient {
   readonly #transport = new Transport();
   readonly #userAgent: string;
   #session: Session | undefined;
+  #tokenInfoScopes: Promise<readonly string[] | undefined> | undefined;
 
   constructor(options: CloudBillingClientOptions = {}) {
     this.#options = options;
@@ -259,6 +260,21 @@ export class CloudBillingClient {
   /** Which credential is in use (never its secret), for `doctor`. */
   async describeCredentials(): Promise<CredentialsDescription> {
     return describe(this.#getSession().credential);
+  }
+
+  /**
+   * The OAuth scopes of the access token in use: from the token response when the sdk refreshed it, else
+   * from the tokeninfo endpoint (static tokens; one call per client). Undefined when neither can tell.
+   */
+  async grantedScopes(opts: CallOptions = {}): Promise<readonly string[] | undefined> {
+    const { tokens } = this.#getSession();
+    await tokens.getToken();
+    if (tokens.grantedScopes) return tokens.grantedScopes;
+    this.#tokenInfoScopes ??= this.getTokenInfo(opts).then(
+      (info) => info.scopes,
+      () => undefined,
+    );
+    return this.#tokenInfoScopes;
   }
 
   /** Asks the tokeninfo endpoint about the current access token, for `doctor`. */

@@ -12,8 +12,8 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { CredentialsError } from "./errors";
-import type { CredentialKind, CredentialSource, CredentialsOptions } from "./types";
+import { CredentialsError, CredentialsNotFoundError } from "./errors";
+import type { CredentialKind, CredentialOptionName, CredentialSource, CredentialsOptions } from "./types";
 
 export type ResolvedCredential =
   | { kind: "access_token"; source: CredentialSource; accessToken: string; quotaProject?: string }
@@ -42,8 +42,8 @@ const AuthorizedUser = z.object({
   quota_project_id: z.string().optional(),
 });
 
-const LOGIN_HINT =
-  "Run `gcp-billing-link login` (or `gcloud auth application-default login`), or set GOOGLE_OAUTH_ACCESS_TOKEN, GOOGLE_CREDENTIALS or GOOGLE_APPLICATION_CREDENTIALS.";
+const LOGIN_COMMAND = "`gcp-billing-link login`";
+const LOGIN_HINT = `Run ${LOGIN_COMMAND} (or \`gcloud auth application-default login\`), or set GOOGLE_OAUTH_ACCESS_TOKEN, GOOGLE_CREDENTIALS or GOOGLE_APPLICATION_CREDENTIALS.`;
 
 function defaultReadFile(path: string): string | undefined {
   try {
@@ -52,13 +52,29 @@ function defaultReadFile(path: string): string | undefined {
     if (e instanceof Error && "code" in e && e.code === "ENOENT") return undefined;
     throw new CredentialsError(`Could not read the credentials file (${errorCode(e)}).`, {
       status: "FAILED_PRECONDITION",
+      code: errorCode(e),
       hint: "Check the file's path and permissions.",
     });
   }
 }
 
 function errorCode(e: unknown): string {
-  return e instanceof Error && "code" in e && typeof e.code === "string" ? e.code : "read error";
+  return e instanceof Error && "code" in e && typeof e.code === "string" ? e.code : "READ_ERROR";
+}
+
+/** Reads a credentials file; a failure names the setting that pointed at it (`name`), never the contents. */
+function readNamed(read: (p: string) => string | undefined, path: string, name: string): string | undefined {
+  try {
+    return read(path);
+  } catch (e) {
+    const code = e instanceof CredentialsError && e.code ? e.code : errorCode(e);
+    const why = code === "EISDIR" ? "is a directory, not a file" : `could not be read (${code})`;
+    throw new CredentialsError(`${name} names ${shownPath(path)}, which ${why}.`, {
+      status: "FAILED_PRECONDITION",
+      code,
+      hint: `Point ${name} at an authorized_user JSON file you can read.`,
+    });
+  }
 }
 
 /** gcloud's config directory: $CLOUDSDK_CONFIG, else %APPDATA%\gcloud on Windows, else ~/.config/gcloud. */
@@ -117,15 +133,31 @@ export function parseAuthorizedUserJson(
   };
 }
 
+/**
+ * A path as it may appear in a message. A value that does not look like a path (JSON pasted where a path
+ * belongs, a very long or multi-line string) may be a secret, so it is not echoed.
+ */
+function shownPath(path: string): string {
+  return /^[^{\n\r]{1,512}$/.test(path) ? path : "a value that is not a file path (not shown)";
+}
+
+/** `~/x` → `$HOME/x`: a path quoted in a shell or written into Pulumi.<stack>.yaml arrives unexpanded. */
+export function expandHome(path: string, env: NodeJS.ProcessEnv): string {
+  return path === "~" || path.startsWith("~/") ? join(env.HOME || homedir(), path.slice(1)) : path;
+}
+
 function fromOptions(
   c: CredentialsOptions,
   read: (p: string) => string | undefined,
+  env: NodeJS.ProcessEnv,
 ): ResolvedCredential | undefined {
+  const nameOf = (option: CredentialOptionName): string => c.names?.[option] ?? `credentials.${option}`;
   if (c.accessToken) return { kind: "access_token", source: "options", accessToken: c.accessToken };
   if (c.refreshToken) {
     const missing = (["clientId", "clientSecret"] as const).filter((k) => !c[k]);
     if (missing.length > 0) {
-      throw new CredentialsError(`credentials.refreshToken needs ${missing.join(" and ")}.`, {
+      const missingNames = missing.map((k) => c.names?.[k] ?? k);
+      throw new CredentialsError(`${nameOf("refreshToken")} needs ${missingNames.join(" and ")}.`, {
         status: "INVALID_ARGUMENT",
         hint: "Pass the OAuth client ID and secret the refresh token was issued to.",
       });
@@ -139,16 +171,24 @@ function fromOptions(
     };
   }
   if (c.credentialsJson)
-    return parseAuthorizedUserJson(c.credentialsJson, "options", "credentials.credentialsJson");
+    return parseAuthorizedUserJson(c.credentialsJson, "options", nameOf("credentialsJson"));
   if (c.credentialsFile) {
-    const text = read(c.credentialsFile);
+    const path = expandHome(c.credentialsFile, env);
+    const text = readNamed(read, path, nameOf("credentialsFile"));
     if (text === undefined) {
-      throw new CredentialsError("The file named by credentials.credentialsFile does not exist.", {
-        status: "NOT_FOUND",
-        hint: LOGIN_HINT,
-      });
+      throw new CredentialsError(
+        `${nameOf("credentialsFile")} names ${shownPath(path)}, which does not exist.`,
+        {
+          status: "NOT_FOUND",
+          hint: `Point ${nameOf("credentialsFile")} at an existing authorized_user file (an absolute path), or create one: ${LOGIN_COMMAND}.`,
+        },
+      );
     }
-    return parseAuthorizedUserJson(text, "options", "The file named by credentials.credentialsFile");
+    return parseAuthorizedUserJson(
+      text,
+      "options",
+      `The file ${shownPath(path)} named by ${nameOf("credentialsFile")}`,
+    );
   }
   return undefined;
 }
@@ -156,7 +196,7 @@ function fromOptions(
 function findCredential(input: ResolveCredentialsInput): ResolvedCredential {
   const { env } = input;
   const read = input.readFile ?? defaultReadFile;
-  const explicit = input.credentials ? fromOptions(input.credentials, read) : undefined;
+  const explicit = input.credentials ? fromOptions(input.credentials, read, env) : undefined;
   if (explicit) return explicit;
   if (env.GOOGLE_OAUTH_ACCESS_TOKEN) {
     return {
@@ -169,13 +209,16 @@ function findCredential(input: ResolveCredentialsInput): ResolvedCredential {
     return parseAuthorizedUserJson(env.GOOGLE_CREDENTIALS, "GOOGLE_CREDENTIALS", "GOOGLE_CREDENTIALS");
   }
   if (env.GOOGLE_APPLICATION_CREDENTIALS) {
-    const text = read(env.GOOGLE_APPLICATION_CREDENTIALS);
+    const text = readNamed(read, env.GOOGLE_APPLICATION_CREDENTIALS, "GOOGLE_APPLICATION_CREDENTIALS");
     if (text === undefined) {
       // Falling through to ADC would silently use someone else's identity; fail instead, like gcloud.
-      throw new CredentialsError("The file named by GOOGLE_APPLICATION_CREDENTIALS does not exist.", {
-        status: "NOT_FOUND",
-        hint: "Fix or unset GOOGLE_APPLICATION_CREDENTIALS.",
-      });
+      throw new CredentialsError(
+        `GOOGLE_APPLICATION_CREDENTIALS names ${shownPath(env.GOOGLE_APPLICATION_CREDENTIALS)}, which does not exist.`,
+        {
+          status: "NOT_FOUND",
+          hint: "Fix or unset GOOGLE_APPLICATION_CREDENTIALS (an absolute path: `~` is not expanded in environment variables).",
+        },
+      );
     }
     return parseAuthorizedUserJson(
       text,
@@ -183,10 +226,13 @@ function findCredential(input: ResolveCredentialsInput): ResolvedCredential {
       "The file named by GOOGLE_APPLICATION_CREDENTIALS",
     );
   }
-  const adc = read(gcloudAdcPath(env));
+  const adc = readNamed(read, gcloudAdcPath(env), "gcloud's application default credentials path");
   if (adc !== undefined)
     return parseAuthorizedUserJson(adc, "gcloud-adc", "gcloud's application_default_credentials.json");
-  throw new CredentialsError("No Google credentials found.", { status: "UNAUTHENTICATED", hint: LOGIN_HINT });
+  throw new CredentialsNotFoundError("No Google credentials found.", {
+    status: "UNAUTHENTICATED",
+    hint: LOGIN_HINT,
+  });
 }
 
 /** Resolves the credential and the quota project (option > GOOGLE_CLOUD_QUOTA_PROJECT > file). */

@@ -164,6 +164,11 @@ export class CredentialsError extends CloudBillingError {
   override name = "CredentialsError";
 }
 
+/** No credential was configured anywhere in the resolution order (docs/credentials.md). */
+export class CredentialsNotFoundError extends CredentialsError {
+  override name = "CredentialsNotFoundError";
+}
+
 /** The token endpoint answered `invalid_grant`: the refresh token was revoked or expired. Log in again. */
 export class RefreshTokenRevokedError extends CredentialsError {
   override name = "RefreshTokenRevokedError";

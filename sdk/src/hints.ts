@@ -147,11 +147,34 @@ export const HINTS: readonly HintRow[] = [
       `Billing account ${p.quotaViolations[0]?.subject || acct(ctx)} has reached its project-link quota: unlink a project from it (projects pending deletion still count for 30 days) or request an increase at ${LINK_QUOTA_URL}.`,
   },
   {
+    id: "project-pending-deletion",
+    when: "400 `FAILED_PRECONDITION` whose `PreconditionFailure` type says the project is pending deletion",
+    matches: (p) => p.preconditionViolations.some((v) => v.type === "PROJECT_DELETE_REQUESTED"),
+    hint: (_p, ctx) =>
+      `${proj(ctx)} is pending deletion, so it cannot be linked. Restore it within 30 days (\`gcloud projects undelete ${ctx.projectId ?? "PROJECT_ID"}\`), or remove its ProjectBillingLink from the program and run \`pulumi up\`.`,
+  },
+  {
+    id: "billing-account-closed",
+    when: "400 `FAILED_PRECONDITION` whose `PreconditionFailure` type says the billing account is closed",
+    matches: (p) => p.preconditionViolations.some((v) => v.type === "BILLING_ACCOUNT_CLOSED"),
+    hint: (_p, ctx) =>
+      `${acct(ctx)} is closed: link the project to an open account, or reopen this one in the Cloud console (Billing → Account management).`,
+  },
+  {
     id: "org-policy",
-    when: "400 `FAILED_PRECONDITION` with `google.rpc.PreconditionFailure`",
+    when: "400 `FAILED_PRECONDITION` with a `google.rpc.PreconditionFailure` naming an organization policy constraint",
+    matches: (p) =>
+      p.status === "FAILED_PRECONDITION" &&
+      p.preconditionViolations.some((v) => `${v.type} ${v.description}`.includes("constraints/")),
+    hint: (p) =>
+      `An organization policy blocks this change: ${p.preconditionViolations.map((v) => v.description || v.type).join("; ")}. Ask an organization policy administrator.`,
+  },
+  {
+    id: "precondition-failed",
+    when: "400 `FAILED_PRECONDITION` with any other `google.rpc.PreconditionFailure`",
     matches: (p) => p.status === "FAILED_PRECONDITION" && p.detailTypes.includes("PreconditionFailure"),
     hint: (p) =>
-      `A precondition blocks this change: ${p.preconditionViolations.map((v) => v.description || v.type).join("; ") || "see the organization policy"}. Ask an organization policy administrator.`,
+      `A precondition blocks this change: ${p.preconditionViolations.map((v) => [v.type, v.description].filter(Boolean).join(": ")).join("; ") || "(no details)"}. Fix it, then run \`pulumi up\` again.`,
   },
   {
     id: "zero-quota",

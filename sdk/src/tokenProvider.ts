@@ -27,6 +27,8 @@ export function refreshThresholdMs(lifetimeMs: number): number {
 
 export interface AccessTokenSource {
   readonly canRefresh: boolean;
+  /** The scopes the token endpoint granted with the current token; undefined when unknown (static tokens). */
+  readonly grantedScopes: readonly string[] | undefined;
   getToken(): Promise<string>;
   /** Called after a 401 with the token that was rejected: drop it if still current and get a new one. */
   refreshAfterRejection(rejected: string): Promise<string>;
@@ -34,6 +36,7 @@ export interface AccessTokenSource {
 
 class StaticTokenSource implements AccessTokenSource {
   readonly canRefresh = false;
+  readonly grantedScopes = undefined;
   readonly #token: string;
   constructor(token: string) {
     this.#token = token;
@@ -50,6 +53,7 @@ interface CachedToken {
   value: string;
   expiresAtMs: number;
   lifetimeMs: number;
+  scopes: readonly string[] | undefined;
 }
 
 const GaxiosLikeError = z.object({
@@ -85,6 +89,10 @@ class RefreshTokenSession implements AccessTokenSource {
     this.#hintContext = { method: "oauth.token", credentialKind: cred.kind, credentialSource: cred.source };
   }
 
+  get grantedScopes(): readonly string[] | undefined {
+    return this.#token?.scopes;
+  }
+
   async getToken(): Promise<string> {
     const t = this.#token;
     if (t && this.#now() < t.expiresAtMs - refreshThresholdMs(t.lifetimeMs)) return t.value;
@@ -106,7 +114,7 @@ class RefreshTokenSession implements AccessTokenSource {
 
   async #doRefresh(): Promise<string> {
     const startedAt = Date.now();
-    let credentials: { access_token?: string | null; expiry_date?: number | null };
+    let credentials: { access_token?: string | null; expiry_date?: number | null; scope?: string };
     try {
       credentials = (await this.#client.refreshAccessToken()).credentials;
     } catch (e) {
@@ -118,7 +126,9 @@ class RefreshTokenSession implements AccessTokenSource {
     }
     // The library computed expiry_date with Date.now(); turn it into a lifetime on our clock.
     const lifetimeMs = credentials.expiry_date ? Math.max(0, credentials.expiry_date - startedAt) : 3600_000;
-    this.#token = { value, lifetimeMs, expiresAtMs: this.#now() + lifetimeMs };
+    // The token response names the granted scopes (RFC 6749 §5.1), so no tokeninfo call is needed.
+    const scopes = credentials.scope?.split(" ").filter((scope) => scope !== "");
+    this.#token = { value, lifetimeMs, expiresAtMs: this.#now() + lifetimeMs, scopes };
     return value;
   }
 

@@ -46,9 +46,17 @@ export interface CredentialsOptions {
   clientSecret?: string;
   /** Contents of an `authorized_user` JSON file. */
   credentialsJson?: string;
-  /** Path to an `authorized_user` JSON file. */
+  /** Path to an `authorized_user` JSON file. A leading `~/` is the user's home directory. */
   credentialsFile?: string;
+  /**
+   * How error messages name each option, e.g. `{ credentialsFile: "gcp-billing:credentials" }` when the
+   * value came from stack config, so the user is told what they set. Default `credentials.<option>`.
+   */
+  names?: Partial<Record<CredentialOptionName, string>>;
 }
+
+export type CredentialOptionName =
+  "accessToken" | "refreshToken" | "clientId" | "clientSecret" | "credentialsJson" | "credentialsFile";
 
 export interface EndpointsOptions {
   /** Default `https://cloudbilling.googleapis.com/`; env `GCP_BILLING_LINK_API_ROOT`. */

@@ -1,4 +1,5 @@
 // Gives tests the pinned Pulumi engine and isolated, throwaway local stacks driven by the Automation API.
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -29,7 +30,18 @@ export interface TestStack {
   stateDir: string;
   engineBinDir: string;
   envVars: Record<string, string>;
+  /**
+   * Runs the pinned CLI on this stack, as a pipeline would, and resolves with its exit code and output
+   * (the Automation API hides the exit code; drift checks are all about it).
+   */
+  cli(args: string[]): Promise<CliResult>;
   cleanup(): Promise<void>;
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
 }
 
 /**
@@ -61,9 +73,30 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     stateDir,
     engineBinDir: engine.binDir,
     envVars,
+    cli: (args) =>
+      runCli(path.join(engine.binDir, "pulumi"), [...args, "--stack", stack.name, "--non-interactive"], {
+        cwd: options.workDir,
+        env: envVars,
+      }),
     async cleanup() {
       await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
       fs.rmSync(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+function runCli(
+  pulumi: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string> },
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(pulumi, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
 }

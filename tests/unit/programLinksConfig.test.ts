@@ -19,8 +19,8 @@ test("explicit accounts, and empty or null entries falling back to the default",
     }),
     "billing-links",
   );
+  // No deletionPolicy configured: none is passed, so each link gets the provider's default.
   assert.deepEqual(result, {
-    deletionPolicy: "unlink",
     links: [
       { projectId: "app-prod", billingAccount: "01A2B3-C4D5E6-F7A8B9" },
       { projectId: "app-dev", billingAccount: "01A2B3-C4D5E6-F7A8B9" },
@@ -46,4 +46,26 @@ test("errors name the key and the fix", () => {
     () => readLinksConfig(config({ links: {}, deletionPolicy: "delete" }), "billing-links"),
     /billing-links:deletionPolicy must be one of unlink, abandon, restore; got "delete"/,
   );
+});
+
+test("every problem is reported at once, and a configured deletionPolicy is passed on", () => {
+  assert.throws(
+    () =>
+      readLinksConfig(
+        config({ links: { "app-prod": null, "app-dev": "" }, deletionPolicy: "delete" }),
+        "billing-links",
+      ),
+    (err: unknown) => {
+      assert.ok(err instanceof Error);
+      assert.match(err.message, /billing-links:links\.app-prod has no billing account/);
+      assert.match(err.message, /billing-links:links\.app-dev has no billing account/);
+      assert.match(err.message, /billing-links:deletionPolicy must be one of/);
+      return true;
+    },
+  );
+  const unlinking = readLinksConfig(
+    config({ links: { data: "0B1C2D-3E4F5A-6B7C8D" }, deletionPolicy: "unlink" }),
+    "billing-links",
+  );
+  assert.equal(unlinking.deletionPolicy, "unlink");
 });

@@ -18,7 +18,13 @@ describe("normaliseInputs", () => {
     for (const raw of ["01a2b3-c4d5e6-f7a8b9", " billingAccounts/01A2B3-C4D5E6-F7A8B9 "]) {
       const { inputs, failures } = normaliseInputs({ projectId: "demo-app", billingAccount: raw });
       assert.deepEqual(failures, []);
-      assert.deepEqual(inputs, { projectId: "demo-app", billingAccount: ACCOUNT, deletionPolicy: "unlink" });
+      // No declared policy: the default, marked as such so a later default change never rewrites it.
+      assert.deepEqual(inputs, {
+        projectId: "demo-app",
+        billingAccount: ACCOUNT,
+        deletionPolicy: "restore",
+        __deletionPolicyOrigin: "default",
+      });
     }
   });
 
@@ -151,11 +157,31 @@ describe("settingsFromConfig", () => {
         "gcp-billing:apiEndpoint": "http://127.0.0.1:1/",
       }),
     );
-    assert.deepEqual(json.client.credentials, { credentialsJson: '{"type":"authorized_user"}' });
+    const { names, ...fromJson } = json.client.credentials ?? {};
+    assert.deepEqual(fromJson, { credentialsJson: '{"type":"authorized_user"}' });
     assert.equal(json.client.quotaProject, "quota-home");
     assert.deepEqual(json.client.endpoints, { apiRoot: "http://127.0.0.1:1/" });
     const file = settingsFromConfig(config({ "gcp-billing:credentials": "/home/me/adc.json" }));
-    assert.deepEqual(file.client.credentials, { credentialsFile: "/home/me/adc.json" });
+    const { names: fileNames, ...fromFile } = file.client.credentials ?? {};
+    assert.deepEqual(fromFile, { credentialsFile: "/home/me/adc.json" });
+    // sdk errors about these values then name the config key the user set, not an sdk option.
+    assert.equal(names?.credentialsJson, "gcp-billing:credentials");
+    assert.equal(fileNames?.credentialsFile, "gcp-billing:credentials");
+  });
+
+  test("every invalid value is reported at once, each naming its key", () => {
+    assert.throws(
+      () =>
+        settingsFromConfig(
+          config({ "gcp-billing:requestsPerMinute": "fast", "gcp-billing:preflight": "maybe" }),
+        ),
+      (err: unknown) => {
+        assert.ok(err instanceof Error);
+        assert.match(err.message, /gcp-billing:requestsPerMinute must be a positive number/);
+        assert.match(err.message, /gcp-billing:preflight must be "true" or "false", got "maybe"/);
+        return true;
+      },
+    );
   });
 
   test("requestsPerMinute sets the client-side rate; a bad value names the key", () => {

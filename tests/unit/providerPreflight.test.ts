@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { ProjectBillingLinkProvider } from "../../provider/src/projectBillingLinkProvider";
+import { userMessage } from "../../provider/src/providerError";
+import { RefreshTokenRevokedError } from "../../sdk/src";
 import { resetThrottlesForTests } from "../../sdk/src/throttle";
 import { clearTokenCacheForTests } from "../../sdk/src/tokenProvider";
 import { json, startFakeGoogle, type FakeGoogle } from "./sdk/fakeGoogle";
@@ -69,16 +71,20 @@ describe("check's preflight", () => {
     assert.equal(g.requests.length, 0);
   });
 
-  test("a revoked refresh token fails the preview on billingAccount, with the login hint", async () => {
+  test("a revoked refresh token fails the preview as a credentials error, with the login hint", async () => {
     g.setHandler((_r, res) =>
       json(res, 400, { error: "invalid_grant", error_description: "Token has been expired or revoked." }),
     );
-    const result = await provider({ "gcp-billing:credentials": credentials }).check({}, INPUTS);
-    assert.equal(result.failures?.length, 1);
-    assert.equal(result.failures?.[0].property, "billingAccount");
-    assert.match(result.failures?.[0].reason ?? "", /could not check billing account .*invalid_grant/);
-    assert.match(result.failures?.[0].reason ?? "", /gcp-billing-link login/);
-    assert.equal(result.failures?.[0].reason.includes("preflight-refresh-token"), false);
+    const err = await provider({ "gcp-billing:credentials": credentials })
+      .check({}, INPUTS)
+      .catch((e: unknown) => e);
+    // Not a billingAccount failure: the account is fine, the credentials are not.
+    assert.ok(err instanceof RefreshTokenRevokedError);
+    const message = userMessage(err, "check");
+    assert.match(message, /oauth\.token failed with 400 .*invalid_grant/);
+    assert.match(message, /gcp-billing-link login/);
+    assert.doesNotMatch(message, /billing account/);
+    assert.equal(message.includes("preflight-refresh-token"), false);
     assert.deepEqual(
       g.requests.map((r) => r.path),
       ["/token"],
@@ -100,7 +106,7 @@ describe("update", () => {
       ...INPUTS,
       deletionPolicy: "abandon",
     });
-    assert.deepEqual(result.outs, { ...olds, deletionPolicy: "abandon" });
+    assert.deepEqual(result.outs, { ...olds, deletionPolicy: "abandon", __deletionPolicyOrigin: "declared" });
     assert.equal(g.requests.length, 0);
   });
 });

@@ -178,7 +178,7 @@ describe("bad credentials name the problem, never a value", () => {
     [
       "missing GAC file",
       () => resolveCredentials({ env: { GOOGLE_APPLICATION_CREDENTIALS: join(dir, "nope.json") } }),
-      /GOOGLE_APPLICATION_CREDENTIALS does not exist/,
+      /GOOGLE_APPLICATION_CREDENTIALS names .*nope\.json, which does not exist/,
     ],
   ];
   for (const [name, fn, want] of cases) {
