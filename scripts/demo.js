@@ -111,7 +111,8 @@ async function runTutorial({ stateDir, pulumi, pulumiQuiet }) {
     step(
       "pulumi up: make the links true",
       "demo-app-prod and demo-app-staging are unlinked and get linked; demo-data is already on the",
-      "sandbox account, so it is adopted without a write.",
+      "sandbox account, so it is adopted without a write. The output says which, per link, and what",
+      "destroy will later do to each.",
     );
     await pulumi(["up", "--yes"]);
 
@@ -158,10 +159,15 @@ async function runTutorial({ stateDir, pulumi, pulumiQuiet }) {
 
     step(
       "pulumi destroy: undo exactly what the stack did",
-      'With the default deletionPolicy "unlink", projects this stack linked are unlinked. demo-data was',
-      'adopted, so it is unlinked too; deletionPolicy "restore" or "abandon" would keep it on its account.',
+      'With the default deletionPolicy "restore", the projects this stack linked are unlinked again, and',
+      "demo-data, which it only adopted, keeps its billing: destroy never disables billing the stack did",
+      'not enable. (deletionPolicy "unlink" would unlink it too; "abandon" leaves every link in place.)',
     );
     await pulumi(["destroy", "--yes"]);
+    for (const projectId of ["demo-app-prod", "demo-app-staging", "demo-data"]) {
+      const after = await admin.getProjectBillingInfo(projectId);
+      console.log(`   ${projectId}: ${after.billingAccountName || "no billing account"}`);
+    }
     await pulumi(["stack", "rm", "--yes"]);
   } finally {
     await emulator.stop();

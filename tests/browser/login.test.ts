@@ -131,6 +131,9 @@ describe("login in a real browser", { skip }, () => {
     const refreshToken = file.refresh_token;
 
     assert.match(run.stdout(), /export GOOGLE_APPLICATION_CREDENTIALS=/);
+    // The same advice as the README: the file's path in config, never its contents.
+    assert.match(run.stdout(), /pulumi config set gcp-billing:credentials \S+\.json/);
+    assert.doesNotMatch(run.stdout(), /config set --secret gcp-billing:credentials </);
     const secrets = [refreshToken, DEMO_CLIENT_SECRET];
     assertNoSecrets(run.stdout() + run.stderr(), secrets);
     assertNoSecrets(await page.content(), secrets);

@@ -23,6 +23,8 @@ test("npm run demo links, detects drift with exit code 7, repairs it and cleans 
   assert.equal(code, 0, output.slice(-3000));
 
   assert.match(output, /Resources:\s+\+ 4 created/);
+  assert.match(output, /will adopt the existing link of demo-data to billingAccounts\/0B1C2D-3E4F5A-6B7C8D/);
+  assert.match(output, /will link demo-app-prod to billingAccounts\/01A2B3-C4D5E6-F7A8B9/);
   assert.match(output, /Resources:\s+4 unchanged/);
   assert.match(
     output,
@@ -31,6 +33,11 @@ test("npm run demo links, detects drift with exit code 7, repairs it and cleans 
   assert.match(output, /the drift check exited with 7: drift detected/);
   assert.match(output, /demo-app-prod is linked to billingAccounts\/01A2B3-C4D5E6-F7A8B9 again/);
   assert.match(output, /Resources:\s+- 4 deleted/);
+  // Destroy undid what the stack did: the adopted project keeps its billing.
+  assert.match(
+    output,
+    /demo-app-prod: no billing account\n\s+demo-app-staging: no billing account\n\s+demo-data: billingAccounts\/0B1C2D-3E4F5A-6B7C8D/,
+  );
   for (const secret of [
     "emu-rt-alice-cloud-billing",
     "emu-rt-admin-cloud-platform",

@@ -185,8 +185,8 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
     writeCredentialsFile(options.outFile, credentials);
     logger.info(`Saved the credentials to ${options.outFile} (mode 0600). Use them with:`);
     logger.info(`  export GOOGLE_APPLICATION_CREDENTIALS=${shellQuote(options.outFile)}`);
-    logger.info(`or, for a Pulumi stack:`);
-    logger.info(`  pulumi config set --secret ${PULUMI_CREDENTIALS_KEY} < ${shellQuote(options.outFile)}`);
+    logger.info(`or, for a Pulumi stack (only the path goes into config, so no secret reaches its state):`);
+    logger.info(`  pulumi config set ${PULUMI_CREDENTIALS_KEY} ${shellQuote(options.outFile)}`);
     return { stored: "file", path: options.outFile, scope, ...quota };
   } finally {
     await listener.close();
