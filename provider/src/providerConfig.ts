@@ -56,6 +56,14 @@ export function settingsFromConfig(config: ConfigSource): ProviderSettings {
     return value ? value : undefined;
   };
   const problems: string[] = [];
+  const endpoint = (key: ConfigKey): string | undefined => {
+    const value = get(key);
+    if (value !== undefined && !isHttpUrl(value)) {
+      problems.push(`${configKey(key)} must be an absolute http(s) URL, got "${value.slice(0, 200)}"`);
+      return undefined;
+    }
+    return value;
+  };
   const credentials = get("credentials");
   const explicit = withoutUndefined({
     accessToken: get("accessToken"),
@@ -84,10 +92,10 @@ export function settingsFromConfig(config: ConfigSource): ProviderSettings {
         : undefined,
     quotaProject: get("quotaProject"),
     endpoints: withoutUndefined({
-      apiRoot: get("apiEndpoint"),
-      tokenUrl: get("oauthTokenUrl"),
-      tokenInfoUrl: get("oauthTokenInfoUrl"),
-      revokeUrl: get("oauthRevokeUrl"),
+      apiRoot: endpoint("apiEndpoint"),
+      tokenUrl: endpoint("oauthTokenUrl"),
+      tokenInfoUrl: endpoint("oauthTokenInfoUrl"),
+      revokeUrl: endpoint("oauthRevokeUrl"),
     }),
     userAgent: "gcp-billing-link-provider",
   };
@@ -108,6 +116,14 @@ export function settingsFromConfig(config: ConfigSource): ProviderSettings {
   }
   if (problems.length > 0) throw new InvalidConfigError(problems);
   return { client, preflight: preflight !== "false" };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    return ["http:", "https:"].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }
 
 /** Every invalid `gcp-billing:*` value, one per line. */

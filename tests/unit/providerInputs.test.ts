@@ -173,12 +173,17 @@ describe("settingsFromConfig", () => {
     assert.throws(
       () =>
         settingsFromConfig(
-          config({ "gcp-billing:requestsPerMinute": "fast", "gcp-billing:preflight": "maybe" }),
+          config({
+            "gcp-billing:requestsPerMinute": "fast",
+            "gcp-billing:preflight": "maybe",
+            "gcp-billing:apiEndpoint": "cloudbilling.googleapis.com",
+          }),
         ),
       (err: unknown) => {
         assert.ok(err instanceof Error);
         assert.match(err.message, /gcp-billing:requestsPerMinute must be a positive number/);
         assert.match(err.message, /gcp-billing:preflight must be "true" or "false", got "maybe"/);
+        assert.match(err.message, /gcp-billing:apiEndpoint must be an absolute http\(s\) URL/);
         return true;
       },
     );
