@@ -251,12 +251,14 @@ export class ProjectBillingLinkProvider {
       return;
     const first = declareProject(inputs.projectId, urn);
     if (first === undefined) return;
+    // The engine checks resources concurrently: name them in a stable order, not in check order.
+    const [a, b] = [resourceName(first), resourceName(urn)].sort();
     failures.push({
       property: "projectId",
       reason:
-        `project ${inputs.projectId} is declared by two ProjectBillingLink resources, ` +
-        `"${resourceName(first)}" and "${resourceName(urn)}": each would manage the same link, and removing ` +
-        "either would undo the link the other declares. Declare each project once.",
+        `project ${inputs.projectId} is declared by two ProjectBillingLink resources, "${a}" and "${b}": ` +
+        "each would manage the same link, and removing either would undo the link the other declares. " +
+        "Declare each project once.",
     });
   }
 

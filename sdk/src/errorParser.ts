@@ -140,84 +140,101 @@ export function parseErrorBody(args: {
   if (json === undefined) {
     out.nonJson = bodyText.trim() !== "";
     // An HTML page is useless as a message; keep a short, tag-free excerpt.
-    const text = bodyText.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ");
-    out.message = sanitize(text, 120);
+    out.message = sanitize(bodyText.replace(/<[^>]*>/g, " ").replace(/\s+/g, " "), 120);
     return out;
   }
-
   const oauth = OAuthBody.safeParse(json);
-  if (oauth.success) {
-    out.oauthError = sanitize(oauth.data.error, 64);
-    out.status = out.oauthError;
-    if (oauth.data.error_subtype) out.oauthSubtype = sanitize(oauth.data.error_subtype, 64);
-    out.message = sanitize(oauth.data.error_description ?? oauth.data.error);
-    return out;
-  }
-
+  if (oauth.success) return readOAuthError(out, oauth.data, sanitize);
   const status = StatusBody.safeParse(json);
   if (!status.success) {
     out.message = sanitize(bodyText, 120);
     return out;
   }
-  const e = status.data.error;
+  return readStatus(out, status.data.error, sanitize);
+}
+
+/** RFC 6749 §5.2: `{"error", "error_description", "error_subtype"?}`. */
+function readOAuthError(out: ParsedError, body: z.infer<typeof OAuthBody>, sanitize: Sanitizer): ParsedError {
+  out.oauthError = sanitize(body.error, 64);
+  out.status = out.oauthError;
+  if (body.error_subtype) out.oauthSubtype = sanitize(body.error_subtype, 64);
+  out.message = sanitize(body.error_description ?? body.error);
+  return out;
+}
+
+/** AIP-193 `google.rpc.Status`, with the legacy `errors[]` and each known `details[]` entry. */
+function readStatus(
+  out: ParsedError,
+  e: z.infer<typeof StatusBody>["error"],
+  sanitize: Sanitizer,
+): ParsedError {
   if (e.status) out.status = sanitize(e.status, 64);
   out.message = sanitize(e.message ?? "");
   const legacy = e.errors?.[0];
   if (legacy?.reason) out.legacyReason = sanitize(legacy.reason, 64);
-
   for (const raw of e.details ?? []) {
     const d = Detail.safeParse(raw);
     if (!d.success) continue;
-    const type = d.data["@type"].startsWith(TYPE_PREFIX)
-      ? d.data["@type"].slice(TYPE_PREFIX.length)
-      : d.data["@type"];
+    const typeUrl = d.data["@type"];
+    const type = typeUrl.startsWith(TYPE_PREFIX) ? typeUrl.slice(TYPE_PREFIX.length) : typeUrl;
     out.detailTypes.push(sanitize(type, 80));
-    if (type === "ErrorInfo") {
-      const info = ErrorInfo.safeParse(raw);
-      if (!info.success) continue;
-      if (info.data.reason) out.reason = sanitize(info.data.reason, 64);
-      if (info.data.domain) out.domain = sanitize(info.data.domain, 100);
-      if (info.data.metadata) {
-        const meta: Record<string, string> = {};
-        for (const [k, v] of Object.entries(info.data.metadata)) {
-          // Metadata values are strings per error_details.proto; skip anything else.
-          if (typeof v === "string") meta[sanitize(k, 64)] = sanitize(v, 300);
-        }
-        out.metadata = meta;
-      }
-    } else if (type === "QuotaFailure") {
-      const q = QuotaFailure.safeParse(raw);
-      for (const v of (q.success ? q.data.violations : undefined) ?? []) {
-        out.quotaViolations.push({
-          subject: sanitize(v.subject ?? "", 120),
-          description: sanitize(v.description ?? ""),
-        });
-      }
-    } else if (type === "PreconditionFailure") {
-      const p = PreconditionFailure.safeParse(raw);
-      for (const v of (p.success ? p.data.violations : undefined) ?? []) {
-        out.preconditionViolations.push({
-          type: sanitize(v.type ?? "", 80),
-          subject: sanitize(v.subject ?? "", 120),
-          description: sanitize(v.description ?? ""),
-        });
-      }
-    } else if (type === "BadRequest") {
-      const b = BadRequest.safeParse(raw);
-      for (const v of (b.success ? b.data.fieldViolations : undefined) ?? []) {
-        out.fieldViolations.push({
-          field: sanitize(v.field ?? "", 80),
-          description: sanitize(v.description ?? ""),
-        });
-      }
-    } else if (type === "RetryInfo") {
-      const r = RetryInfo.safeParse(raw);
-      const ms = r.success ? parseDurationMs(r.data.retryDelay) : undefined;
-      if (ms !== undefined) out.retryDelayMs = ms;
-    }
+    // Own properties only: a server-chosen "@type" must not reach Object.prototype.
+    if (Object.hasOwn(DETAIL_READERS, type)) DETAIL_READERS[type](out, raw, sanitize);
   }
   return out;
 }
+
+type DetailReader = (out: ParsedError, raw: unknown, sanitize: Sanitizer) => void;
+
+/** One reader per `google.rpc` detail type we use (google/rpc/error_details.proto). */
+const DETAIL_READERS: Record<string, DetailReader> = {
+  ErrorInfo(out, raw, sanitize) {
+    const info = ErrorInfo.safeParse(raw);
+    if (!info.success) return;
+    if (info.data.reason) out.reason = sanitize(info.data.reason, 64);
+    if (info.data.domain) out.domain = sanitize(info.data.domain, 100);
+    if (!info.data.metadata) return;
+    const meta: Record<string, string> = {};
+    for (const [k, v] of Object.entries(info.data.metadata)) {
+      // Metadata values are strings per error_details.proto; skip anything else.
+      if (typeof v === "string") meta[sanitize(k, 64)] = sanitize(v, 300);
+    }
+    out.metadata = meta;
+  },
+  QuotaFailure(out, raw, sanitize) {
+    const q = QuotaFailure.safeParse(raw);
+    for (const v of (q.success ? q.data.violations : undefined) ?? []) {
+      out.quotaViolations.push({
+        subject: sanitize(v.subject ?? "", 120),
+        description: sanitize(v.description ?? ""),
+      });
+    }
+  },
+  PreconditionFailure(out, raw, sanitize) {
+    const p = PreconditionFailure.safeParse(raw);
+    for (const v of (p.success ? p.data.violations : undefined) ?? []) {
+      out.preconditionViolations.push({
+        type: sanitize(v.type ?? "", 80),
+        subject: sanitize(v.subject ?? "", 120),
+        description: sanitize(v.description ?? ""),
+      });
+    }
+  },
+  BadRequest(out, raw, sanitize) {
+    const b = BadRequest.safeParse(raw);
+    for (const v of (b.success ? b.data.fieldViolations : undefined) ?? []) {
+      out.fieldViolations.push({
+        field: sanitize(v.field ?? "", 80),
+        description: sanitize(v.description ?? ""),
+      });
+    }
+  },
+  RetryInfo(out, raw) {
+    const r = RetryInfo.safeParse(raw);
+    const ms = r.success ? parseDurationMs(r.data.retryDelay) : undefined;
+    if (ms !== undefined) out.retryDelayMs = ms;
+  },
+};
 
 /** A 429 whose quota limit is zero is a missing grant, not throttling (cloud-billing-api.md §6.2). */
 export function isZeroQuota(p: ParsedError): boolean {

@@ -62,9 +62,12 @@ export type AttemptOutcome =
       /** A 429 whose ErrorInfo says `quota_limit_value: "0"`: a missing grant, not throttling. */
       zeroQuota?: boolean;
     }
-  | { kind: "network"; code: string };
+  | { kind: "network"; code: string }
+  /** A failure that already had its retries (a token refresh that gave up): never repeated. */
+  | { kind: "final" };
 
 export function isRetryable(outcome: AttemptOutcome, policy: RetryPolicy): boolean {
+  if (outcome.kind === "final") return false;
   if (outcome.kind === "network") return policy.retryableNetworkCodes.includes(outcome.code);
   if (outcome.httpStatus === 429 && outcome.zeroQuota === true) return false;
   return policy.retryableStatuses.includes(outcome.httpStatus);

@@ -2,17 +2,23 @@
  * One HTTP attempt, nothing more: gaxios with its own retries off (retry.ts decides), every status
  * returned as data rather than thrown, the body read as text (HTML error pages are not JSON). A thrown
  * GaxiosError is reduced to its network code here and never travels further, because it carries the
- * request config, headers and body (oauth-and-credentials.md §5.5).
+ * request config, headers and body (docs/oauth.md, "gaxios").
  */
 import { Gaxios, type GaxiosOptionsPrepared, type GaxiosResponse } from "gaxios";
-import { AuthClient } from "google-auth-library";
+import type { AuthClient } from "google-auth-library";
 import { z } from "zod";
+
+/** A request body already serialised, with its content type. */
+export interface HttpBody {
+  contentType: string;
+  text: string;
+}
 
 export interface HttpRequest {
   method: "GET" | "PUT" | "POST";
   url: string;
   headers: Record<string, string>;
-  body?: unknown;
+  body?: HttpBody;
   signal: AbortSignal;
 }
 
@@ -56,12 +62,20 @@ export function redactGaxiosError<T extends { config?: GaxiosOptionsPrepared; re
  * user-agent headers that the token endpoint does not need.
  */
 export function withoutAuthLogging<T extends AuthClient>(client: T): T {
-  client.transporter.interceptors.request.delete(AuthClient.DEFAULT_REQUEST_INTERCEPTOR);
-  client.transporter.interceptors.response.delete(AuthClient.DEFAULT_RESPONSE_INTERCEPTOR);
+  // The interceptors are static members of AuthClient, reached through the instance's class so that
+  // importing the sdk never loads google-auth-library (a static token does not need it).
+  const authClass = client.constructor as typeof AuthClient;
+  client.transporter.interceptors.request.delete(authClass.DEFAULT_REQUEST_INTERCEPTOR);
+  client.transporter.interceptors.response.delete(authClass.DEFAULT_RESPONSE_INTERCEPTOR);
   return client;
 }
 
 const NetworkError = z.object({ code: z.string().optional(), name: z.string().optional() });
+
+/** A JSON request body. */
+export function jsonBody(value: unknown): HttpBody {
+  return { contentType: "application/json; charset=utf-8", text: JSON.stringify(value) };
+}
 
 /** Node's error codes live on the error or its cause (node-fetch/undici); timeouts have no code. */
 function networkCode(e: unknown, signal: AbortSignal): string {
@@ -78,11 +92,12 @@ export class Transport {
 
   async send(req: HttpRequest): Promise<HttpResult> {
     try {
+      const headers = req.body ? { ...req.headers, "content-type": req.body.contentType } : req.headers;
       const res = await this.#gaxios.request<string>({
         method: req.method,
         url: req.url,
-        headers: req.headers,
-        data: req.body === undefined ? undefined : JSON.stringify(req.body),
+        headers,
+        data: req.body?.text,
         responseType: "text",
         retry: false,
         validateStatus: () => true,

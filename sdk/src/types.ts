@@ -110,9 +110,25 @@ export interface CloudBillingClientOptions {
   verify?: VerifyOptions;
   /** Appended to the sdk's own user agent. */
   userAgent?: string;
+  /** Called after every HTTP attempt (API and token calls), e.g. to count requests and retries. */
+  observer?: RequestObserver;
   /** @internal For tests. */
   clock?: Clock;
 }
+
+/** One HTTP attempt, as reported to `CloudBillingClientOptions.observer`. Never carries a value. */
+export interface RequestRecord {
+  /** `projects.getBillingInfo`, `oauth.token`, … */
+  method: string;
+  /** 1 for the first attempt of a logical operation. */
+  attempt: number;
+  durationMs: number;
+  httpStatus?: number;
+  /** Set instead of `httpStatus` when no response arrived (`ECONNRESET`, `ATTEMPT_TIMEOUT`). */
+  networkCode?: string;
+}
+
+export type RequestObserver = (record: RequestRecord) => void;
 
 export interface CallOptions {
   signal?: AbortSignal;

@@ -249,6 +249,32 @@ describe("sdk × emulator: tokens", () => {
   });
 });
 
+describe("sdk × emulator: token refreshes go through the sdk's pipeline", () => {
+  it("a failing token endpoint is retried by the sdk's policy, and each attempt is observed", async () => {
+    emu.setKnobs({
+      failNext: [
+        { status: 503, method: "oauth.token" },
+        { status: 429, method: "oauth.token", retryAfterSeconds: 2 },
+      ],
+    });
+    const seen: string[] = [];
+    const c = alice({ observer: (r) => seen.push(`${r.method}#${r.attempt}:${r.httpStatus}`) });
+    await c.getProjectBillingInfo("demo-data");
+    assert.deepEqual(
+      emu.requestLog().map((r) => `${r.method}:${r.status}`),
+      ["oauth.token:503", "oauth.token:429", "oauth.token:200", "projects.getBillingInfo:200"],
+    );
+    assert.deepEqual(seen, [
+      "oauth.token#1:503",
+      "oauth.token#2:429",
+      "oauth.token#3:200",
+      "projects.getBillingInfo#1:200",
+    ]);
+    // The token endpoint's Retry-After was honoured by the sdk's own backoff.
+    assert.ok(sleeps.includes(2000), `sleeps: ${sleeps.join(", ")}`);
+  });
+});
+
 describe("sdk × emulator: retries", () => {
   it("recovers from an injected reset, 503 and 429 and honours Retry-After", async () => {
     emu.setKnobs({

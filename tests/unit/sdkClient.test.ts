@@ -3,6 +3,8 @@ import { inspect } from "node:util";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { CloudBillingClient } from "../../sdk/src/cloudBillingClient";
 import {
+  CancelledError,
+  CloudBillingError,
   DeadlineExceededError,
   InvalidArgumentError,
   InvalidResourceNameError,
@@ -15,7 +17,7 @@ import {
 } from "../../sdk/src/errors";
 import { resetThrottlesForTests } from "../../sdk/src/throttle";
 import { clearTokenCacheForTests } from "../../sdk/src/tokenProvider";
-import type { CloudBillingClientOptions } from "../../sdk/src/types";
+import type { CloudBillingClientOptions, RequestRecord } from "../../sdk/src/types";
 import { json, rpcError, startFakeGoogle, type FakeGoogle, type RecordedRequest } from "./sdk/fakeGoogle";
 
 const RT = "rt-unit-SECRET-refresh-0123456789";
@@ -367,8 +369,12 @@ describe("CloudBillingClient against a fake server", () => {
         if (isToken(r)) return; // hang: no response at all
         json(res, 200, { projectId: "p-unit" });
       });
+      const records: RequestRecord[] = [];
       await assert.rejects(
-        client({ retry: { deadlineMs: 400, attemptTimeoutMs: 200 } }).getProjectBillingInfo("p-unit"),
+        client({
+          retry: { deadlineMs: 400, attemptTimeoutMs: 200 },
+          observer: (r) => records.push(r),
+        }).getProjectBillingInfo("p-unit"),
         (err: unknown) => {
           assert.ok(err instanceof DeadlineExceededError, String(err));
           assertNoSecrets(err);
@@ -376,10 +382,74 @@ describe("CloudBillingClient against a fake server", () => {
         },
       );
       assert.equal(g.count(isApi), 0);
-      // The retries joined the one refresh in flight instead of stacking new token requests.
-      assert.equal(g.count(isToken), 1);
+      // The API call's retries joined the one refresh in flight instead of stacking new refreshes: every
+      // token request is an attempt of that single refresh operation (attempt numbers 1, 2, … once),
+      // retried by the sdk's own policy after each attempt timeout.
+      const tokenAttempts = records.filter((r) => r.method === "oauth.token").map((r) => r.attempt);
+      assert.ok(tokenAttempts.length >= 1);
+      assert.deepEqual(
+        tokenAttempts,
+        tokenAttempts.map((_a, i) => i + 1),
+      );
+      assert.equal(g.count(isToken), tokenAttempts.length);
     },
   );
+
+  it("a token refresh is retried by the sdk's own policy, on its clock and within its attempt limit", async () => {
+    let tokenCalls = 0;
+    g.setHandler((r, res) => {
+      if (!isToken(r)) return json(res, 200, { projectId: "p-unit" });
+      if (++tokenCalls <= 2) return rpcError(res, 503, "UNAVAILABLE", "try again");
+      json(res, 200, { access_token: `${AT}-1`, expires_in: 3599, token_type: "Bearer" });
+    });
+    const records: RequestRecord[] = [];
+    await client({ observer: (r) => records.push(r) }).getProjectBillingInfo("p-unit");
+    assert.equal(g.count(isToken), 3);
+    assert.equal(g.count(isApi), 1);
+    // Both waits between token attempts went through the injected clock: google-auth-library's own
+    // retries (RETRY_CONFIG, real timers) played no part.
+    assert.equal(sleeps.length, 2);
+    assert.deepEqual(
+      records.filter((r) => r.method === "oauth.token").map((r) => [r.attempt, r.httpStatus]),
+      [
+        [1, 503],
+        [2, 503],
+        [3, 200],
+      ],
+    );
+
+    // The policy's attempt limit applies to the token endpoint too (the library alone would try 4 times).
+    clearTokenCacheForTests();
+    g.requests.length = 0;
+    tokenCalls = -10;
+    await assert.rejects(
+      client({ retry: { maxAttempts: 2 } }).getProjectBillingInfo("p-unit"),
+      (e: unknown) => e instanceof CloudBillingError && e.method === "oauth.token" && e.httpStatus === 503,
+    );
+    assert.equal(g.count(isToken), 2);
+    assert.equal(g.count(isApi), 0);
+  });
+
+  it("a token refresh is aborted with the call that needed it", async () => {
+    let tokenRequestClosed = false;
+    let tokenRequestArrived: () => void = () => undefined;
+    const arrived = new Promise<void>((resolve) => (tokenRequestArrived = resolve));
+    g.setHandler((r, res) => {
+      if (!isToken(r)) return json(res, 200, { projectId: "p-unit" });
+      res.on("close", () => (tokenRequestClosed = true));
+      tokenRequestArrived(); // and never answer
+    });
+    const caller = new AbortController();
+    const call = client().getProjectBillingInfo("p-unit", { signal: caller.signal });
+    await arrived;
+    caller.abort();
+    await assert.rejects(call, (e: unknown) => e instanceof CancelledError);
+    // The token request itself was cancelled (its connection closed), not left running.
+    for (let i = 0; i < 50 && !tokenRequestClosed; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(tokenRequestClosed, true);
+    assert.equal(g.count(isToken), 1);
+    assert.equal(g.count(isApi), 0);
+  });
 
   it("getTokenInfo and describeCredentials", async () => {
     serve((_r, res) =>

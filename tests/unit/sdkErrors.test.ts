@@ -327,6 +327,59 @@ describe("error mapping (classify by fields)", () => {
   });
 });
 
+describe("precondition hints (pending deletion, closed account, other)", () => {
+  const precondition = (type: string, description: string) =>
+    status(400, "FAILED_PRECONDITION", "Precondition check failed.", [
+      { "@type": "type.googleapis.com/google.rpc.PreconditionFailure", violations: [{ type, description }] },
+    ]);
+  const ctx = { method: "projects.updateBillingInfo", resource: "projects/doomed", projectId: "doomed" };
+
+  it("a project pending deletion says how to restore it, not to ask a policy administrator", () => {
+    const e = errorFromResponse(
+      parseErrorBody({
+        httpStatus: 400,
+        bodyText: precondition("PROJECT_DELETE_REQUESTED", "pending"),
+        sanitize,
+      }),
+      ctx,
+    );
+    assert.match(e.hint ?? "", /pending deletion[\s\S]*gcloud projects undelete doomed/);
+    assert.doesNotMatch(e.hint ?? "", /organization policy/);
+  });
+
+  it("a closed account and an unknown precondition get their own hints", () => {
+    const closed = errorFromResponse(
+      parseErrorBody({
+        httpStatus: 400,
+        bodyText: precondition("BILLING_ACCOUNT_CLOSED", "closed"),
+        sanitize,
+      }),
+      { ...ctx, billingAccountName: "billingAccounts/0C1C2C-3C4C5C-6C7C8C" },
+    );
+    assert.match(closed.hint ?? "", /0C1C2C-3C4C5C-6C7C8C is closed: link the project to an open account/);
+    const other = errorFromResponse(
+      parseErrorBody({ httpStatus: 400, bodyText: precondition("SOMETHING_NEW", "it broke"), sanitize }),
+      ctx,
+    );
+    assert.match(other.hint ?? "", /A precondition blocks this change: SOMETHING_NEW: it broke/);
+    assert.doesNotMatch(other.hint ?? "", /organization policy/);
+  });
+
+  it("a detail @type naming an Object.prototype member is ignored, not a crash", () => {
+    for (const name of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
+      const p = parseErrorBody({
+        httpStatus: 400,
+        bodyText: status(400, "INVALID_ARGUMENT", "bad", [
+          { "@type": `type.googleapis.com/google.rpc.${name}` },
+        ]),
+        sanitize,
+      });
+      assert.deepEqual(p.detailTypes, [name]);
+      assert.equal(p.reason, undefined);
+    }
+  });
+});
+
 describe("sanitization", () => {
   it("secrets echoed by a server never reach message, stack, JSON, inspect or cause", () => {
     const nasty = `bad token ${ACCESS_TOKEN} refresh_token=${REFRESH_TOKEN}&client_secret=${CLIENT_SECRET} Bearer ya29.abcDEF123 \u001b[31mred`;

@@ -1,0 +1,320 @@
+/**
+ * The life of one logical request, as named steps, for API calls and OAuth calls alike:
+ *
+ *   authorize (bearer token) → throttle (rate limit, concurrency cap) → send (one HTTP attempt)
+ *   → replay once after a 401 with a fresh token → interpret (parse, or turn the failure into a typed,
+ *   sanitized error, feeding 429s back to the limiter) → retry (retry.ts decides, honouring Retry-After)
+ *
+ * Token refreshes come through here too (tokenTransporter.ts): google-auth-library performs the grant,
+ * but its HTTP request is this pipeline's, so one policy retries it, one redactor cleans it, it is
+ * cancelled with the call that needed it and it is reported to the same observer.
+ */
+import { errorFromNetwork, errorFromResponse } from "./errorFactory";
+import { isZeroQuota, parseErrorBody } from "./errorParser";
+import { CloudBillingError } from "./errors";
+import type { HintContext } from "./hints";
+import { parseRetryAfter, runWithRetry, type AttemptResult, type RetryPolicy } from "./retry";
+import { makeSanitizer } from "./sanitize";
+import type { AdaptiveRateLimiter, Semaphore } from "./throttle";
+import type { AccessTokenSource } from "./tokenProvider";
+import type { HttpBody, HttpResult, Transport } from "./transport";
+import type { CallOptions, Clock, Parse, RequestObserver } from "./types";
+
+export interface RequestSpec<T> {
+  httpMethod: "GET" | "PUT" | "POST";
+  /** Absolute URL, query included. */
+  url: string;
+  body?: HttpBody;
+  headers?: Record<string, string>;
+  parse: Parse<T>;
+  ctx: HintContext;
+  /** `bearer`: send the access token (and replay once after a 401). `none`: the token endpoint itself. */
+  auth: "bearer" | "none";
+  /** Cloud Billing API calls: the quota project header, the rate limit and 429 feedback apply. */
+  quota: boolean;
+  /** Values that must never reach a message, besides the credential's own. */
+  secrets?: readonly string[];
+}
+
+/** What the credential contributes to a call; resolved lazily by the client. */
+export interface Authorization {
+  tokens: AccessTokenSource;
+  limiter: AdaptiveRateLimiter;
+  quotaProject?: string;
+  secrets: readonly string[];
+  /** Which credential is in use, for the hints of every failure. */
+  credential: Pick<HintContext, "credentialKind" | "credentialSource">;
+}
+
+export interface PipelineDeps {
+  transport: Transport;
+  policy: RetryPolicy;
+  clock: Clock;
+  semaphore: Semaphore;
+  userAgent: string;
+  apiClientHeader: string;
+  observer?: RequestObserver;
+  authorization(): Authorization;
+}
+
+/** State of one logical operation across its attempts. */
+interface Operation {
+  replayed: boolean;
+  /**
+   * Fires at the operation's deadline or the caller's abort. A token refresh is bound to it, not to one
+   * attempt: a retry after an attempt timeout joins the refresh still in flight.
+   */
+  signal: AbortSignal;
+}
+
+export class RequestPipeline {
+  constructor(private readonly deps: PipelineDeps) {}
+
+  /** Runs `spec` to a parsed value, or throws the sdk's typed error. */
+  execute<T>(spec: RequestSpec<T>, opts: CallOptions = {}): Promise<T> {
+    const deadlineMs = opts.deadlineMs ?? this.deps.policy.deadlineMs;
+    const deadline = AbortSignal.timeout(Math.max(1, deadlineMs));
+    const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
+    const operation: Operation = { replayed: false, signal };
+    return runWithRetry((n, attemptSignal) => this.attempt(spec, operation, n, attemptSignal), {
+      policy: this.deps.policy,
+      deps: this.deps.clock,
+      deadlineMs,
+      signal: opts.signal,
+      method: spec.ctx.method,
+      resource: spec.ctx.resource,
+    });
+  }
+
+  private async attempt<T>(
+    spec: RequestSpec<T>,
+    operation: Operation,
+    n: number,
+    signal: AbortSignal,
+  ): Promise<AttemptResult<T>> {
+    const auth = spec.auth === "bearer" ? this.deps.authorization() : undefined;
+    let token = auth ? await this.authorize(auth, spec, operation, signal) : undefined;
+    if (typeof token === "object") return token;
+    let result = await this.send(spec, auth, token, n, signal);
+    if (
+      auth &&
+      token !== undefined &&
+      isStatus(result, 401) &&
+      auth.tokens.canRefresh &&
+      !operation.replayed
+    ) {
+      // Exactly one refresh-and-replay per logical operation, however many retries follow.
+      operation.replayed = true;
+      token = await this.authorize(auth, spec, operation, signal, token);
+      if (typeof token === "object") return token;
+      result = await this.send(spec, auth, token, n, signal);
+    }
+    return this.interpret(spec, auth, token, result);
+  }
+
+  /**
+   * The access token, or the failed attempt when none could be had. The refresh runs for the whole
+   * operation; this attempt only waits for it until its own timeout.
+   */
+  private async authorize<T>(
+    auth: Authorization,
+    spec: RequestSpec<T>,
+    operation: Operation,
+    attemptSignal: AbortSignal,
+    rejected?: string,
+  ): Promise<string | AttemptResult<T>> {
+    const request = { signal: operation.signal, pipeline: this as RequestPipeline };
+    const token =
+      rejected === undefined
+        ? auth.tokens.getToken(request)
+        : auth.tokens.refreshAfterRejection(rejected, request);
+    token.catch(() => undefined); // an abandoned wait must not become an unhandled rejection
+    try {
+      return await untilAborted(token, attemptSignal);
+    } catch (err) {
+      // A timeout ended the wait: a later attempt may succeed (and joins the same refresh). Anything
+      // else already went through this pipeline's retries inside the refresh, so it is final.
+      if (attemptSignal.aborted || operation.signal.aborted)
+        return timedOut({ ...spec.ctx, method: "oauth.token" });
+      const error = err instanceof CloudBillingError ? err : tokenFailure(spec.ctx);
+      return { ok: false, outcome: { kind: "final" }, error };
+    }
+  }
+
+  /** Waits for the rate limit and a concurrency slot, then makes one HTTP attempt. */
+  private async send<T>(
+    spec: RequestSpec<T>,
+    auth: Authorization | undefined,
+    token: string | undefined,
+    attempt: number,
+    signal: AbortSignal,
+  ): Promise<HttpResult> {
+    const headers = this.headers(spec, auth, token);
+    if (spec.quota && auth) {
+      const waitMs = auth.limiter.reserve(this.deps.clock.now());
+      if (waitMs > 0) await this.deps.clock.sleep(waitMs, signal);
+    }
+    const release = await this.deps.semaphore.acquire(signal);
+    // Aborted while queued for a slot: the same outcome as an attempt that timed out on the wire.
+    if (!release) return { kind: "network", code: "ATTEMPT_TIMEOUT" };
+    const startedAt = this.deps.clock.now();
+    try {
+      const result = await this.deps.transport.send({
+        method: spec.httpMethod,
+        url: spec.url,
+        headers,
+        body: spec.body,
+        signal,
+      });
+      this.observe(spec, result, attempt, startedAt);
+      return result;
+    } finally {
+      release();
+    }
+  }
+
+  private headers<T>(
+    spec: RequestSpec<T>,
+    auth: Authorization | undefined,
+    token: string | undefined,
+  ): Record<string, string> {
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      "user-agent": this.deps.userAgent,
+      "x-goog-api-client": this.deps.apiClientHeader,
+      ...spec.headers,
+    };
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    if (spec.quota && auth?.quotaProject) headers["x-goog-user-project"] = auth.quotaProject;
+    return headers;
+  }
+
+  private observe<T>(spec: RequestSpec<T>, result: HttpResult, attempt: number, startedAt: number): void {
+    this.deps.observer?.({
+      method: spec.ctx.method,
+      attempt,
+      durationMs: this.deps.clock.now() - startedAt,
+      ...(result.kind === "response" ? { httpStatus: result.status } : { networkCode: result.code }),
+    });
+  }
+
+  /** A value, or a typed and sanitized error plus what the retry policy needs to know about it. */
+  private interpret<T>(
+    spec: RequestSpec<T>,
+    auth: Authorization | undefined,
+    token: string | undefined,
+    result: HttpResult,
+  ): AttemptResult<T> {
+    const ctx = this.context(spec, auth);
+    if (result.kind === "network") {
+      return {
+        ok: false,
+        outcome: { kind: "network", code: result.code },
+        error: errorFromNetwork(result.code, ctx),
+      };
+    }
+    if (result.status >= 200 && result.status < 300) return this.success(spec, auth, result.bodyText, ctx);
+    const sanitize = makeSanitizer([...(spec.secrets ?? []), ...(auth?.secrets ?? []), token]);
+    const parsed = parseErrorBody({
+      httpStatus: result.status,
+      bodyText: result.bodyText,
+      wwwAuthenticate: result.header("www-authenticate"),
+      sanitize,
+    });
+    const now = this.deps.clock.now();
+    if (result.status === 429 && spec.quota) auth?.limiter.onThrottled(now);
+    const serverDelayMs = parseRetryAfter(result.header("retry-after"), now) ?? parsed.retryDelayMs;
+    return {
+      ok: false,
+      outcome: {
+        kind: "status",
+        httpStatus: result.status,
+        zeroQuota: isZeroQuota(parsed),
+        ...(serverDelayMs !== undefined ? { serverDelayMs } : {}),
+      },
+      error: errorFromResponse(parsed, ctx),
+    };
+  }
+
+  private success<T>(
+    spec: RequestSpec<T>,
+    auth: Authorization | undefined,
+    bodyText: string,
+    ctx: HintContext,
+  ): AttemptResult<T> {
+    const value = spec.parse(parseJsonOrUndefined(bodyText));
+    if (value !== undefined) {
+      if (spec.quota) auth?.limiter.onSuccess();
+      return { ok: true, value };
+    }
+    // A 2xx we cannot read is not transient; say so instead of retrying or returning junk.
+    return {
+      ok: false,
+      outcome: { kind: "status", httpStatus: 502 },
+      error: new CloudBillingError(`${ctx.method} returned a response the sdk could not parse.`, {
+        httpStatus: 200,
+        status: "UNKNOWN",
+        method: ctx.method,
+        resource: ctx.resource,
+        hint: "Check that the API root points at Cloud Billing API v1.",
+      }),
+    };
+  }
+
+  private context<T>(spec: RequestSpec<T>, auth: Authorization | undefined): HintContext {
+    if (!auth) return spec.ctx;
+    const quota = spec.quota && auth.quotaProject ? { quotaProject: auth.quotaProject } : {};
+    return { ...spec.ctx, ...auth.credential, ...quota };
+  }
+}
+
+/** `promise`, or a rejection as soon as `signal` aborts (the promise itself keeps running). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error("aborted"));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new Error("aborted"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => (signal.removeEventListener("abort", onAbort), resolve(value)),
+      (err: unknown) => (signal.removeEventListener("abort", onAbort), reject(err)),
+    );
+  });
+}
+
+function timedOut<T>(ctx: HintContext): AttemptResult<T> {
+  return {
+    ok: false,
+    outcome: { kind: "network", code: "ETIMEDOUT" },
+    error: errorFromNetwork("ETIMEDOUT", ctx),
+  };
+}
+
+/** A token source failed without a typed error (a bug or an unexpected library error): never its text. */
+function tokenFailure(ctx: HintContext): CloudBillingError {
+  return new CloudBillingError("oauth.token failed: the access token could not be obtained.", {
+    method: "oauth.token",
+    status: "UNAUTHENTICATED",
+    resource: ctx.resource,
+    hint: "Check the credentials, or log in again: `gcp-billing-link login`.",
+  });
+}
+
+function isStatus(r: HttpResult, status: number): boolean {
+  return r.kind === "response" && r.status === status;
+}
+
+function parseJsonOrUndefined(text: string): unknown {
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A URL with its query parameters (undefined ones left out). */
+export function buildUrl(base: string, query: Record<string, string | undefined> = {}): string {
+  const url = new URL(base);
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
+  return url.toString();
+}

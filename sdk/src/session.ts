@@ -1,0 +1,41 @@
+/**
+ * What a client needs from its credential, resolved on first use (so constructing a client never reads
+ * files or the environment): the credential, its process-wide token source, and the rate limiter of its
+ * quota project.
+ */
+import { resolveCredentials, secretsOf } from "./credentials";
+import type { Authorization } from "./requestPipeline";
+import { DEFAULT_RATE_LIMIT, rateLimiterFor } from "./throttle";
+import { tokenSourceFor } from "./tokenProvider";
+import type { CloudBillingClientOptions, Clock, CredentialsDescription, ResolvedEndpoints } from "./types";
+
+export interface Session extends Authorization {
+  description: CredentialsDescription;
+}
+
+export function openSession(
+  options: CloudBillingClientOptions,
+  env: NodeJS.ProcessEnv,
+  endpoints: ResolvedEndpoints,
+  clock: Clock,
+): Session {
+  const credential = resolveCredentials({
+    credentials: options.credentials,
+    quotaProject: options.quotaProject,
+    env,
+  });
+  const rate = {
+    ...DEFAULT_RATE_LIMIT,
+    requestsPerSecond: options.rateLimit?.requestsPerSecond ?? DEFAULT_RATE_LIMIT.requestsPerSecond,
+    burst: options.rateLimit?.burst ?? DEFAULT_RATE_LIMIT.burst,
+  };
+  const { kind, source, quotaProject } = credential;
+  return {
+    tokens: tokenSourceFor(credential, endpoints.tokenUrl, () => clock.now()),
+    limiter: rateLimiterFor(endpoints.apiRoot, quotaProject, rate, clock.now()),
+    secrets: secretsOf(credential),
+    credential: { credentialKind: kind, credentialSource: source },
+    description: { source, kind, ...(quotaProject ? { quotaProject } : {}) },
+    ...(quotaProject ? { quotaProject } : {}),
+  };
+}
