@@ -1,7 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { declarationProblems, REPORTED_BY_PROGRAM, reportDeclarationProblems } from "./declarationProblems";
 import { assertCredentialsAreSecret } from "./secretConfig";
-import type { DeletionPolicy } from "./types";
+import type { DeletionPolicy, ProjectBillingLinkInputs, ProjectBillingLinkOutputs } from "./types";
+
+/**
+ * The module the shim loads by package name at run time (package.json `exports["./provider-runtime"]`).
+ * Only its type is imported here: the value must be `require`d inside each method (see below).
+ */
+type Runtime = typeof import("./projectBillingLinkProvider");
 
 /** The engine's type token for dynamic resources of module `gcp-billing`, type `ProjectBillingLink`. */
 export const RESOURCE_TYPE = "pulumi-nodejs:dynamic/gcp-billing:ProjectBillingLink";
@@ -13,27 +19,27 @@ export const RESOURCE_TYPE = "pulumi-nodejs:dynamic/gcp-billing:ProjectBillingLi
  * references to anything outside the function bodies (closure serialization would inline them).
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
-const shimProvider: pulumi.dynamic.ResourceProvider = {
+const shimProvider: pulumi.dynamic.ResourceProvider<ProjectBillingLinkInputs, ProjectBillingLinkOutputs> = {
   async configure(req) {
-    require("gcp-billing-link/provider-runtime").provider.configure(req.config);
+    return (require("gcp-billing-link/provider-runtime") as Runtime).provider.configure(req);
   },
   async check(olds, news) {
-    return require("gcp-billing-link/provider-runtime").provider.check(olds, news);
+    return (require("gcp-billing-link/provider-runtime") as Runtime).provider.check(olds, news);
   },
   async diff(id, olds, news) {
-    return require("gcp-billing-link/provider-runtime").provider.diff(id, olds, news);
+    return (require("gcp-billing-link/provider-runtime") as Runtime).provider.diff(id, olds, news);
   },
   async create(inputs) {
-    return require("gcp-billing-link/provider-runtime").provider.create(inputs);
+    return (require("gcp-billing-link/provider-runtime") as Runtime).provider.create(inputs);
   },
   async read(id, props) {
-    return require("gcp-billing-link/provider-runtime").provider.read(id, props);
+    return (require("gcp-billing-link/provider-runtime") as Runtime).provider.read(id, props);
   },
   async update(id, olds, news) {
-    return require("gcp-billing-link/provider-runtime").provider.update(id, olds, news);
+    return (require("gcp-billing-link/provider-runtime") as Runtime).provider.update(id, olds, news);
   },
   async delete(id, props) {
-    return require("gcp-billing-link/provider-runtime").provider.delete(id, props);
+    return (require("gcp-billing-link/provider-runtime") as Runtime).provider.delete(id, props);
   },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */

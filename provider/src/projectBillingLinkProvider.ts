@@ -43,11 +43,14 @@ import {
   type ProjectBillingLinkOutputs,
 } from "./types";
 
+/** What the engine hands over: state from any version of this package, or hand-edited. Parsed defensively. */
 type Raw = Record<string, unknown>;
+
+type Provider = pulumi.dynamic.ResourceProvider<ProjectBillingLinkInputs, ProjectBillingLinkOutputs>;
 
 const WRITE_SCOPES = [SCOPE_CLOUD_BILLING, "https://www.googleapis.com/auth/cloud-platform"];
 
-export class ProjectBillingLinkProvider {
+export class ProjectBillingLinkProvider implements Provider {
   private settings: ProviderSettings = settingsFromConfig({ get: () => undefined });
   private client: CloudBillingClient | undefined;
   private readonly accounts = new AccountChecks(() => this.billing());
@@ -60,12 +63,17 @@ export class ProjectBillingLinkProvider {
   private configError: Error | undefined;
 
   /**
-   * Synchronous on purpose: the engine may call other methods before an async configure settles.
+   * Applies the config before returning its promise (an async function runs synchronously up to its
+   * first await, and this one has none): the engine may call other methods before configure settles.
    * Pulumi's host caches the provider before configure finishes and never calls it again, so a bad
    * config must not leave defaults behind (environment credentials, Google's endpoint): it is kept and
    * rethrown by every operation instead.
    */
-  configure(config: ConfigSource): void {
+  async configure(req: { config: ConfigSource }): Promise<void> {
+    this.applyConfig(req.config);
+  }
+
+  private applyConfig(config: ConfigSource): void {
     this.client = undefined;
     this.credentials = undefined;
     try {
@@ -127,7 +135,7 @@ export class ProjectBillingLinkProvider {
     return { id: inputs.projectId, outs: outputs(inputs, info, accountBefore) };
   }
 
-  async read(id: string, props: Raw): Promise<pulumi.dynamic.ReadResult<ProjectBillingLinkOutputs>> {
+  async read(id: string, props: Raw = {}): Promise<pulumi.dynamic.ReadResult<ProjectBillingLinkOutputs>> {
     let info: ProjectBillingInfo;
     try {
       info = await this.billing().getProjectBillingInfo(id);
@@ -438,13 +446,15 @@ const implementation = new ProjectBillingLinkProvider();
  * The one instance per process that every serialized shim delegates to, with every operation behind
  * the error boundary (see providerError.ts).
  */
-export const provider = {
-  configure: (config: ConfigSource): void => implementation.configure(config),
-  check: (olds: Raw, news: Raw) => atBoundary("check", () => implementation.check(olds, news)),
-  diff: (id: string, olds: Raw, news: Raw) => atBoundary("diff", () => implementation.diff(id, olds, news)),
-  create: (inputs: Raw) => atBoundary("create", () => implementation.create(inputs)),
-  read: (id: string, props: Raw) => atBoundary("read", () => implementation.read(id, props)),
-  update: (id: string, olds: Raw, news: Raw) =>
-    atBoundary("update", () => implementation.update(id, olds, news)),
-  delete: (id: string, props: Raw) => atBoundary("delete", () => implementation.delete(id, props)),
+export const provider: Required<Provider> = {
+  // Shims serialized by version 0.1 (still in users' state, and run by refresh and destroy) pass the
+  // config itself rather than the request.
+  configure: (req: { config: ConfigSource } | ConfigSource) =>
+    implementation.configure("config" in req ? req : { config: req }),
+  check: (olds, news) => atBoundary("check", () => implementation.check(olds, news)),
+  diff: (id, olds, news) => atBoundary("diff", () => implementation.diff(id, olds, news)),
+  create: (inputs) => atBoundary("create", () => implementation.create(inputs)),
+  read: (id, props) => atBoundary("read", () => implementation.read(id, props)),
+  update: (id, olds, news) => atBoundary("update", () => implementation.update(id, olds, news)),
+  delete: (id, props) => atBoundary("delete", () => implementation.delete(id, props)),
 };

@@ -24,8 +24,11 @@ export const LEGACY_DEFAULT_DELETION_POLICY: DeletionPolicy = "unlink";
 
 export type DeletionPolicyOrigin = "declared" | "default" | "legacy-default";
 
-/** Inputs after `check`: validated and in canonical form. */
-export interface ProjectBillingLinkInputs {
+/**
+ * Inputs after `check`: validated and in canonical form. Type aliases (not interfaces) so that they are
+ * assignable to the loose `Record<string, unknown>` the provider accepts from state written by any version.
+ */
+export type ProjectBillingLinkInputs = {
   projectId: string;
   /** Canonical `billingAccounts/XXXXXX-XXXXXX-XXXXXX`. */
   billingAccount: string;
@@ -43,9 +46,9 @@ export interface ProjectBillingLinkInputs {
    * duplicate. Keys starting with `__` are internal: the engine leaves them out of diffs.
    */
   __urn?: string;
-}
+};
 
-export interface ProjectBillingLinkOutputs extends ProjectBillingLinkInputs {
+export type ProjectBillingLinkOutputs = ProjectBillingLinkInputs & {
   /** The live state: true only when linked to an open account. */
   billingEnabled: boolean;
   /** The account the project had before this resource took it over; "" when it had none. */
@@ -55,4 +58,4 @@ export interface ProjectBillingLinkOutputs extends ProjectBillingLinkInputs {
    * `delete` can tell "still linked to what we set" from "someone relinked it" even after a refresh.
    */
   appliedBillingAccount: string;
-}
+};

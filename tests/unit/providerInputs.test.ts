@@ -9,7 +9,9 @@ const ACCOUNT = "billingAccounts/01A2B3-C4D5E6-F7A8B9";
 
 function offlineProvider(): ProjectBillingLinkProvider {
   const provider = new ProjectBillingLinkProvider();
-  provider.configure({ get: (key) => (key === "gcp-billing:preflight" ? "false" : undefined) });
+  void provider.configure({
+    config: { get: (key) => (key === "gcp-billing:preflight" ? "false" : undefined) },
+  });
   return provider;
 }
 
@@ -125,7 +127,7 @@ describe("configure with invalid config", () => {
   test("the error is kept: later operations fail with it instead of running on defaults", async () => {
     const provider = new ProjectBillingLinkProvider();
     const bad = { get: (key: string) => (key === "gcp-billing:requestsPerMinute" ? "1,000" : undefined) };
-    assert.throws(() => provider.configure(bad), /gcp-billing:requestsPerMinute/);
+    await assert.rejects(provider.configure({ config: bad }), /gcp-billing:requestsPerMinute/);
     const inputs = { projectId: "demo-app", billingAccount: ACCOUNT, deletionPolicy: "unlink" };
     await assert.rejects(provider.check({}, inputs), /gcp-billing:requestsPerMinute/);
     await assert.rejects(provider.create(inputs), /gcp-billing:requestsPerMinute/);
@@ -133,8 +135,10 @@ describe("configure with invalid config", () => {
       provider.delete("demo-app", { ...inputs, appliedBillingAccount: ACCOUNT }),
       /requestsPerMinute/,
     );
-    // A corrected config clears it.
-    provider.configure({ get: (key) => (key === "gcp-billing:preflight" ? "false" : undefined) });
+    // A corrected config clears it, as soon as configure is called (the engine may not wait for it).
+    void provider.configure({
+      config: { get: (key) => (key === "gcp-billing:preflight" ? "false" : undefined) },
+    });
     assert.deepEqual((await provider.check({}, inputs)).failures, []);
   });
 });
@@ -206,5 +210,15 @@ describe("settingsFromConfig", () => {
       () => settingsFromConfig(config({ "gcp-billing:preflight": "yes" })),
       /gcp-billing:preflight/,
     );
+  });
+});
+
+describe("the runtime module, as serialized shims call it", () => {
+  test("configure takes the request (current shims) or the bare config (shims serialized by 0.1)", async () => {
+    const { provider } = await import("../../provider/src/projectBillingLinkProvider");
+    const bad = { get: (key: string) => (key === "gcp-billing:preflight" ? "maybe" : undefined) };
+    await assert.rejects(provider.configure({ config: bad } as never), /gcp-billing:preflight/);
+    await assert.rejects(provider.configure(bad as never), /gcp-billing:preflight/);
+    await provider.configure({ get: () => undefined } as never);
   });
 });

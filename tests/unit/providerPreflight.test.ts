@@ -42,7 +42,7 @@ function provider(config: Record<string, string>): ProjectBillingLinkProvider {
     "gcp-billing:oauthTokenUrl": `${g.url}token`,
     ...config,
   };
-  p.configure({ get: (key) => all[key] });
+  void p.configure({ config: { get: (key) => all[key] } });
   return p;
 }
 
