@@ -3,10 +3,7 @@
  * lives for one run): whether the account exists and is open, and whether the caller may link to it.
  * Results, failures included, are shared by every resource on the same account.
  */
-import type { BillingAccount, CloudBillingClient } from "../../sdk/src";
-
-/** The permission linking a project needs on the billing account (granted by roles/billing.user). */
-export const LINK_PERMISSION = "billing.resourceAssociations.create";
+import { LINK_PERMISSION, type BillingAccount, type CloudBillingClient } from "../../sdk/src";
 
 export class AccountChecks {
   private readonly details: Record<string, Promise<BillingAccount>> = {};

@@ -8,13 +8,14 @@ import type * as pulumi from "@pulumi/pulumi";
 import {
   CloudBillingClient,
   CredentialsNotFoundError,
+  LINK_PERMISSION,
   NotFoundError,
   PermissionDeniedError,
   SCOPE_CLOUD_BILLING,
   billingAccountId,
   type ProjectBillingInfo,
 } from "../../sdk/src";
-import { AccountChecks, LINK_PERMISSION } from "./accountChecks";
+import { AccountChecks } from "./accountChecks";
 import { claimProject, isClaimedInThisRun } from "./claims";
 import { REPORTED_BY_PROGRAM } from "./declarationProblems";
 import { declareProject, resourceName } from "./declarations";

@@ -4,6 +4,7 @@
  * documented there).
  */
 import type { ParsedError } from "./errorParser";
+import { LINK_PERMISSION, PROJECT_LINK_PERMISSION, PROJECT_READ_PERMISSION } from "./permissions";
 import type { CredentialKind, CredentialSource } from "./types";
 
 export const SCOPE_CLOUD_BILLING = "https://www.googleapis.com/auth/cloud-billing";
@@ -123,14 +124,14 @@ export const HINTS: readonly HintRow[] = [
     when: "403 on `projects.updateBillingInfo` without a named permission",
     matches: (p, ctx) => p.httpStatus === 403 && ctx.method === "projects.updateBillingInfo",
     hint: (_p, ctx) =>
-      `Linking needs billing.resourceAssociations.create on ${acct(ctx)} (roles/billing.user) and resourcemanager.projects.createBillingAssignment on ${proj(ctx)} (roles/billing.projectManager or roles/owner); unlinking needs owner of the project or the account. A project that does not exist also answers 403.`,
+      `Linking needs ${LINK_PERMISSION} on ${acct(ctx)} (roles/billing.user) and ${PROJECT_LINK_PERMISSION} on ${proj(ctx)} (roles/billing.projectManager or roles/owner); unlinking needs owner of the project or the account. A project that does not exist also answers 403.`,
   },
   {
     id: "permission-denied-project",
     when: "403 on `projects.getBillingInfo`",
     matches: (p, ctx) => p.httpStatus === 403 && ctx.method === "projects.getBillingInfo",
     hint: (_p, ctx) =>
-      `Reading billing info needs resourcemanager.projects.get on ${proj(ctx)} (roles/viewer or roles/browser). Google also answers 403 when the project does not exist.`,
+      `Reading billing info needs ${PROJECT_READ_PERMISSION} on ${proj(ctx)} (roles/viewer or roles/browser). Google also answers 403 when the project does not exist.`,
   },
   {
     id: "permission-denied-account",

@@ -11,6 +11,8 @@ export type {
   EndpointsOptions,
   ProjectBillingInfo,
   RateLimitOptions,
+  RequestObserver,
+  RequestRecord,
   ResolvedEndpoints,
   TokenInfoResult,
   VerifyOptions,
@@ -36,6 +38,7 @@ export {
   type CloudBillingErrorFields,
 } from "./errors";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
+export { LINK_PERMISSION, PROJECT_LINK_PERMISSION, PROJECT_READ_PERMISSION } from "./permissions";
 export { DEFAULT_ENDPOINTS, ENDPOINT_ENV_VARS } from "./endpoints";
 export { HINTS, SCOPE_CLOUD_BILLING, roleForPermission } from "./hints";
 export { redactGaxiosError, withoutAuthLogging } from "./transport";

@@ -5,7 +5,8 @@
  * and length is capped (an HTML 404 page is not a message).
  */
 
-const REDACTED = "[redacted]";
+/** What every redacted value is replaced with, here and in gaxios errors (transport.ts). */
+export const REDACTED = "[redacted]";
 const MAX_MESSAGE_CHARS = 300;
 
 // Shapes that are secrets even when we did not issue them: Google access tokens, refresh tokens,

@@ -7,6 +7,7 @@
 import { Gaxios, type GaxiosOptionsPrepared, type GaxiosResponse } from "gaxios";
 import type { AuthClient } from "google-auth-library";
 import { z } from "zod";
+import { REDACTED } from "./sanitize";
 
 /** A request body already serialised, with its content type. */
 export interface HttpBody {
@@ -26,7 +27,6 @@ export type HttpResult =
   | { kind: "response"; status: number; bodyText: string; header(name: string): string | null }
   | { kind: "network"; code: string };
 
-const REDACTED = "<redacted>";
 
 /**
  * errorRedactor for every gaxios instance we create (including google-auth-library's transporter):

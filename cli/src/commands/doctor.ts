@@ -6,16 +6,18 @@
  * and anything unset falls back to the sdk's environment order. Every failed line carries the fix, taken
  * from the sdk error's `hint` where there is one.
  */
+import { settingsFromConfig } from "../../../provider/src/providerConfig";
 import {
   CloudBillingClient,
   CloudBillingError,
+  LINK_PERMISSION,
   parseBillingAccountName,
   parseProjectId,
+  roleForPermission,
   type CloudBillingClientOptions,
   type CredentialsDescription,
   type TokenInfoResult,
-} from "../../../sdk/src/index";
-import { roleForPermission } from "../../../sdk/src";
+} from "../../../sdk/src";
 import { formatCheck, oneLine, type Check, type Logger } from "../output";
 import { LOGIN_SCOPES, READ_SCOPES, WRITE_SCOPES } from "../scopes";
 
@@ -37,18 +39,28 @@ export interface DoctorResult {
   checks: Check[];
 }
 
-/** The permission the provider needs on the billing account to link a project to it. */
-export const LINK_PERMISSION = "billing.resourceAssociations.create";
 const LOGIN = "gcp-billing-link login";
 
-/** The sdk options the provider would build from the equivalent stack config. */
+/**
+ * The sdk options the provider builds from the equivalent stack config: the flags go through the
+ * provider's own mapping (provider/src/providerConfig.ts), so doctor cannot drift from it.
+ */
 export function clientOptionsFor(o: DoctorOptions): CloudBillingClientOptions {
-  const c = o.credentials?.trim();
+  const config: Record<string, string | undefined> = {
+    "gcp-billing:credentials": o.credentials,
+    "gcp-billing:quotaProject": o.quotaProject,
+    "gcp-billing:apiEndpoint": o.apiEndpoint,
+  };
+  const { client } = settingsFromConfig({ get: (key) => config[key] });
+  const credentials = client.credentials && {
+    ...client.credentials,
+    // Errors name the flag the user typed.
+    names: { credentialsFile: "--credentials", credentialsJson: "--credentials" },
+  };
   return {
+    ...client,
     env: o.env,
-    ...(c ? { credentials: c.startsWith("{") ? { credentialsJson: c } : { credentialsFile: c } } : {}),
-    ...(o.quotaProject ? { quotaProject: o.quotaProject } : {}),
-    ...(o.apiEndpoint ? { endpoints: { apiRoot: o.apiEndpoint } } : {}),
+    ...(credentials ? { credentials } : {}),
     userAgent: "gcp-billing-link-doctor",
     // doctor should answer quickly; the provider's 60 s retry budget would look like a hang here.
     retry: { deadlineMs: 15_000 },
