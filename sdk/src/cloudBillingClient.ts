@@ -6,7 +6,8 @@
  * #private fields, so neither `util.inspect` nor JSON of a client shows a secret.
  */
 import { CancelledError, CloudBillingError } from "./errors";
-import { buildUrl, RequestPipeline, type RequestSpec } from "./requestPipeline";
+import { buildUrl, RequestPipeline } from "./requestPipeline";
+import type { RequestSpec } from "./requestSpec";
 import { readBackUntil, verifyOptions } from "./readBack";
 import { apiPaths, parseBillingAccountName, parseProjectId } from "./resourceNames";
 import { systemClock, withDefaults } from "./retry";

@@ -15,36 +15,10 @@ import { CloudBillingError } from "./errors";
 import type { HintContext } from "./hints";
 import { parseRetryAfter, runWithRetry, type AttemptResult, type RetryPolicy } from "./retry";
 import { makeSanitizer } from "./sanitize";
-import type { AdaptiveRateLimiter, Semaphore } from "./throttle";
-import type { AccessTokenSource } from "./tokenProvider";
-import type { HttpBody, HttpResult, Transport } from "./transport";
-import type { CallOptions, Clock, Parse, RequestObserver } from "./types";
-
-export interface RequestSpec<T> {
-  httpMethod: "GET" | "PUT" | "POST";
-  /** Absolute URL, query included. */
-  url: string;
-  body?: HttpBody;
-  headers?: Record<string, string>;
-  parse: Parse<T>;
-  ctx: HintContext;
-  /** `bearer`: send the access token (and replay once after a 401). `none`: the token endpoint itself. */
-  auth: "bearer" | "none";
-  /** Cloud Billing API calls: the quota project header, the rate limit and 429 feedback apply. */
-  quota: boolean;
-  /** Values that must never reach a message, besides the credential's own. */
-  secrets?: readonly string[];
-}
-
-/** What the credential contributes to a call; resolved lazily by the client. */
-export interface Authorization {
-  tokens: AccessTokenSource;
-  limiter: AdaptiveRateLimiter;
-  quotaProject?: string;
-  secrets: readonly string[];
-  /** Which credential is in use, for the hints of every failure. */
-  credential: Pick<HintContext, "credentialKind" | "credentialSource">;
-}
+import type { Authorization, RequestExecutor, RequestSpec } from "./requestSpec";
+import type { Semaphore } from "./throttle";
+import type { HttpResult, Transport } from "./transport";
+import type { CallOptions, Clock, RequestObserver } from "./types";
 
 export interface PipelineDeps {
   transport: Transport;
@@ -67,7 +41,7 @@ interface Operation {
   signal: AbortSignal;
 }
 
-export class RequestPipeline {
+export class RequestPipeline implements RequestExecutor {
   constructor(private readonly deps: PipelineDeps) {}
 
   /** Runs `spec` to a parsed value, or throws the sdk's typed error. */
@@ -123,7 +97,7 @@ export class RequestPipeline {
     attemptSignal: AbortSignal,
     rejected?: string,
   ): Promise<string | AttemptResult<T>> {
-    const request = { signal: operation.signal, pipeline: this as RequestPipeline };
+    const request = { signal: operation.signal, pipeline: this };
     const token =
       rejected === undefined
         ? auth.tokens.getToken(request)

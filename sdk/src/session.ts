@@ -4,7 +4,7 @@
  * quota project.
  */
 import { resolveCredentials, secretsOf } from "./credentials";
-import type { Authorization } from "./requestPipeline";
+import type { Authorization } from "./requestSpec";
 import { DEFAULT_RATE_LIMIT, rateLimiterFor } from "./throttle";
 import { tokenSourceFor } from "./tokenProvider";
 import type { CloudBillingClientOptions, Clock, CredentialsDescription, ResolvedEndpoints } from "./types";

@@ -14,7 +14,7 @@ import type { UserRefreshClient } from "google-auth-library";
 import type { ResolvedCredential } from "./credentials";
 import { CloudBillingError, CredentialsError } from "./errors";
 import type { HintContext } from "./hints";
-import type { RequestPipeline } from "./requestPipeline";
+import type { AccessTokenSource, RequestExecutor, TokenRequest } from "./requestSpec";
 import { PipelineTransporter, withTokenCall } from "./tokenTransporter";
 
 export const MAX_REFRESH_THRESHOLD_MS = 5 * 60_000;
@@ -22,21 +22,6 @@ export const MAX_REFRESH_THRESHOLD_MS = 5 * 60_000;
 /** Refresh this long before expiry. */
 export function refreshThresholdMs(lifetimeMs: number): number {
   return Math.min(MAX_REFRESH_THRESHOLD_MS, Math.max(0, lifetimeMs) / 4);
-}
-
-/** The call that needs a token: its signal bounds the wait, its pipeline carries a refresh. */
-export interface TokenRequest {
-  signal: AbortSignal;
-  pipeline: RequestPipeline;
-}
-
-export interface AccessTokenSource {
-  readonly canRefresh: boolean;
-  /** The scopes the token endpoint granted with the current token; undefined when unknown (static tokens). */
-  readonly grantedScopes: readonly string[] | undefined;
-  getToken(request: TokenRequest): Promise<string>;
-  /** Called after a 401 with the token that was rejected: drop it if still current and get a new one. */
-  refreshAfterRejection(rejected: string, request: TokenRequest): Promise<string>;
 }
 
 class StaticTokenSource implements AccessTokenSource {
@@ -160,7 +145,7 @@ class RefreshTokenSession implements AccessTokenSource {
     return this.getToken(request);
   }
 
-  async #doRefresh(pipeline: RequestPipeline, signal: AbortSignal): Promise<string> {
+  async #doRefresh(pipeline: RequestExecutor, signal: AbortSignal): Promise<string> {
     const startedAt = Date.now();
     const call = { pipeline, signal, ctx: this.#ctx, secrets: this.#secrets };
     let credentials: { access_token?: string | null; expiry_date?: number | null; scope?: string };

@@ -11,11 +11,11 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { Gaxios, type GaxiosOptions, type GaxiosResponse } from "gaxios";
 import type { HintContext } from "./hints";
-import type { RequestPipeline } from "./requestPipeline";
+import type { RequestExecutor } from "./requestSpec";
 import type { HttpBody } from "./transport";
 
 export interface TokenCall {
-  pipeline: RequestPipeline;
+  pipeline: RequestExecutor;
   signal: AbortSignal;
   /** What errors should say about the credential (method `oauth.token`, kind, source). */
   ctx: HintContext;

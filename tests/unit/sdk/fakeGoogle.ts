@@ -1,6 +1,12 @@
 /**
- * A tiny local stand-in for Google's token and Cloud Billing endpoints, for unit tests that must not
- * depend on the emulator. Each test installs a handler; every request is recorded.
+ * A tiny local stand-in for Google's token and Cloud Billing endpoints, for the sdk's unit tests. Each
+ * test installs a handler; every request is recorded.
+ *
+ * Why a second fake beside the emulator (which every integration and e2e test uses): these tests need
+ * answers the emulator never gives on purpose — bodies of unknown or broken shape, a 2xx it cannot
+ * parse, a token endpoint that hangs or fails at one exact request, token lifetimes and scopes chosen
+ * per test — and they pin the sdk's own behaviour (retries, backoff, redaction) independently of the
+ * emulator's rules. Anything the emulator can express is tested against the emulator instead.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
