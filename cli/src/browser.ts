@@ -1,5 +1,5 @@
 /**
- * Best-effort opening of the system browser (RFC 8252 §4: never an embedded web view). Failing to open
+ * Best-effort opening of the system browser (RFC 8252 §8.12: never an embedded web view). Failing to open
  * one is never an error: the consent URL is always printed too, and on a headless machine the user
  * opens it elsewhere.
  */

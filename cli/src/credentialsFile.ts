@@ -1,6 +1,6 @@
 /**
  * Writes an `authorized_user` credentials file in the format gcloud writes for application default
- * credentials (oauth-and-credentials.md §4.1), so the sdk, google-auth-library and gcloud-aware tools
+ * credentials (docs/oauth.md §4.1), so the sdk, google-auth-library and gcloud-aware tools
  * all read it.
  *
  * The file holds a long-lived refresh token, so it is created 0600 in a 0700 directory, and written to a

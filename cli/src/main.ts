@@ -2,7 +2,7 @@
 /**
  * The `gcp-billing-link` command line: commander wiring only. Verbs live in commands/, take an Options
  * with a Logger and return a result; this is the one place that writes to the terminal and chooses exit
- * codes (STYLE.md §5):
+ * codes (docs/conventions.md "Command line"):
  *   0  success (doctor: every check passed)
  *   1  login did not produce credentials, or a doctor check failed
  *   2  usage error (unknown option, bad value)

@@ -1,6 +1,6 @@
 /**
- * Typed client for the Cloud Billing API v1 calls the provider uses (docs/cloud-billing-api.md,
- * "Methods"). Each method validates its names (resourceNames.ts), describes its request, and hands it to
+ * Typed client for the Cloud Billing API v1 calls the provider uses (docs/cloud-billing-api.md
+ * §2). Each method validates its names (resourceNames.ts), describes its request, and hands it to
  * the request pipeline (requestPipeline.ts), which owns everything else: token, rate limit, attempts,
  * the one 401 replay, retries and typed errors. Credentials are resolved lazily on first use and kept in
  * #private fields, so neither `util.inspect` nor JSON of a client shows a secret.
@@ -30,7 +30,7 @@ import {
 } from "./types";
 
 export const SDK_VERSION = "0.1.0";
-const MAX_PAGE_SIZE = 100; // docs/cloud-billing-api.md, "Pagination"
+const MAX_PAGE_SIZE = 100; // docs/cloud-billing-api.md §5
 
 interface Page<T> {
   items: T[];

@@ -5,7 +5,7 @@
  * The metadata server is never asked: this sdk is for user credentials on workstations and CI.
  *
  * We read `authorized_user` JSON ourselves rather than through google-auth-library's `fromJSON`, which
- * cannot carry custom endpoints and overwrites the quota project (oauth-and-credentials.md §4.1).
+ * cannot carry custom endpoints and overwrites the quota project (docs/oauth.md §4.1).
  * Error messages name the missing field or the source, never a value.
  */
 import { readFileSync } from "node:fs";

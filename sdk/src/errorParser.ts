@@ -1,6 +1,6 @@
 /**
  * The one parser for error bodies: AIP-193 `{"error":{code,message,status,errors[],details[]}}`
- * (https://google.aip.dev/193, cloud-billing-api.md §6) including the legacy `errors[]`, and RFC 6749
+ * (https://google.aip.dev/193, docs/cloud-billing-api.md §6) including the legacy `errors[]`, and RFC 6749
  * §5.2 OAuth errors `{"error","error_description"}`. Anything else (HTML 404 pages, proxies) yields
  * only the status and a capped message. Classification uses fields, never message text.
  */
@@ -236,7 +236,7 @@ const DETAIL_READERS: Record<string, DetailReader> = {
   },
 };
 
-/** A 429 whose quota limit is zero is a missing grant, not throttling (cloud-billing-api.md §6.2). */
+/** A 429 whose quota limit is zero is a missing grant, not throttling (docs/cloud-billing-api.md §6.2). */
 export function isZeroQuota(p: ParsedError): boolean {
   return p.httpStatus === 429 && p.metadata?.quota_limit_value === "0";
 }

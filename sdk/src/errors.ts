@@ -3,7 +3,7 @@
  * from an allowlist of fields by errorParser.ts; no GaxiosError, request config, header or body is ever
  * attached, so `message`, `stack`, `cause`, `toJSON()` and `util.inspect` are safe to print.
  *
- * Subclasses exist only where callers branch (STYLE.md "Errors"); everything else is told apart by
+ * Subclasses exist only where callers branch (docs/conventions.md "Errors"); everything else is told apart by
  * `httpStatus`, `status` and `reason`.
  */
 import { inspect } from "node:util";

@@ -1,6 +1,6 @@
 /**
- * Verification after a billing-info write. The API is eventually consistent (docs/cloud-billing-api.md,
- * "Eventual consistency"), so the client reads back, with backoff and a bounded number of reads, until
+ * Verification after a billing-info write. The API is eventually consistent (docs/cloud-billing-api.md
+ * §9), so the client reads back, with backoff and a bounded number of reads, until
  * the new `billingAccountName` is visible.
  */
 import { VerificationTimeoutError } from "./errors";

@@ -1,5 +1,5 @@
 /**
- * The only place that parses or builds Cloud Billing resource names (STYLE.md "Naming"). Everything is
+ * The only place that parses or builds Cloud Billing resource names (docs/conventions.md "Naming"). Everything is
  * validated before a request is made, so a malformed ID never reaches Google (where a doubled prefix
  * produces an HTML 404, pulumi-gcp#1212) and the message can show the accepted forms.
  */

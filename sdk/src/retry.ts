@@ -1,7 +1,7 @@
 /**
- * Retry policy as pure functions (STYLE.md "Retries and timeouts"), plus the one loop that applies it.
+ * Retry policy as pure functions (docs/conventions.md "Retries and timeouts"), plus the one loop that applies it.
  * gaxios retries nothing on AuthClient requests, ignores Retry-After and RetryInfo, and keeps its retry
- * state in the shared config (oauth-and-credentials.md §5.1), so the sdk sends with gaxios retries off
+ * state in the shared config (docs/oauth.md §5.1), so the sdk sends with gaxios retries off
  * and decides here instead. Attempt counts live in local variables only.
  */
 import { CancelledError, CloudBillingError, DeadlineExceededError } from "./errors";

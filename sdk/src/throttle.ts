@@ -1,6 +1,6 @@
 /**
  * Client-side flow control, shared process-wide so hundreds of links in one Pulumi stack do not
- * stampede the quota (Cloud Billing allows ~300 calls/min per quota project, cloud-billing-api.md §8):
+ * stampede the quota (Cloud Billing allows ~300 calls/min per quota project, docs/cloud-billing-api.md §8):
  * - a concurrency cap per API root;
  * - a token-bucket rate limit per (API root, quota project) that halves its rate on 429 and creeps
  *   back up on success (additive increase, multiplicative decrease).

@@ -4,7 +4,7 @@
  * Sessions live in a process-wide map keyed by a SHA-256 of (token URL, client, secret, refresh token),
  * so many CloudBillingClient instances (one per Pulumi resource operation) share a token without the
  * secret ever being a visible key. The refresh threshold is min(5 min, lifetime/4): google-auth-library's
- * fixed 5 min would refresh before every request when tokens live < 5 min (docs/oauth.md, "Refresh").
+ * fixed 5 min would refresh before every request when tokens live < 5 min (docs/oauth.md §4.3).
  * The grant itself is google-auth-library's UserRefreshClient, built with our endpoints; its HTTP request
  * goes through the caller's request pipeline (tokenTransporter.ts). google-auth-library is loaded only
  * when a refresh-token credential is used: a static token never needs it.

@@ -2,7 +2,7 @@
  * One HTTP attempt, nothing more: gaxios with its own retries off (retry.ts decides), every status
  * returned as data rather than thrown, the body read as text (HTML error pages are not JSON). A thrown
  * GaxiosError is reduced to its network code here and never travels further, because it carries the
- * request config, headers and body (docs/oauth.md, "gaxios").
+ * request config, headers and body (docs/oauth.md §5.5).
  */
 import { Gaxios, type GaxiosOptionsPrepared, type GaxiosResponse } from "gaxios";
 import type { AuthClient } from "google-auth-library";
@@ -55,7 +55,7 @@ export function redactGaxiosError<T extends { config?: GaxiosOptionsPrepared; re
 /**
  * Removes google-auth-library's logging interceptors from an AuthClient's transporter. With
  * GOOGLE_SDK_NODE_LOGGING set (a common debugging knob), they print every token response body
- * unredacted to stderr: the access token, and at login the refresh token (STYLE.md "Leave behind";
+ * unredacted to stderr: the access token, and at login the refresh token (docs/conventions.md "Leave behind";
  * `DEFAULT_RESPONSE_INTERCEPTOR` in google-auth-library's authclient.ts). A provider's stderr ends up
  * in Pulumi's output, so the sdk never lets them run. The request interceptor only logs and sets
  * user-agent headers that the token endpoint does not need.

@@ -1,6 +1,6 @@
 /**
  * Public types and the parsers for the API's wire shapes. Wire types keep the API's field names.
- * proto3-JSON omits default values (cloud-billing-api.md §4), so every missing string reads as "" and
+ * proto3-JSON omits default values (docs/cloud-billing-api.md §4), so every missing string reads as "" and
  * every missing bool as false; explicit "" / false / absent are treated identically.
  */
 import { z } from "zod";

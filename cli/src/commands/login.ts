@@ -1,7 +1,7 @@
 /**
  * `gcp-billing-link login`: the OAuth 2.0 installed-app flow (RFC 8252 loopback redirect + RFC 7636
  * PKCE S256), ending in an `authorized_user` credentials file or a Pulumi stack secret.
- * Follows oauth-and-credentials.md §3 step by step; see docs/cli.md for the user-facing description.
+ * Follows docs/oauth.md §3 step by step; see docs/cli.md for the user-facing description.
  *
  * Nothing here prints the refresh token, access token, client secret or authorization code, and no
  * GaxiosError is ever surfaced (its config carries the request body); failures become LoginError.
