@@ -285,6 +285,29 @@ export function unavailable(): RpcError {
   return new RpcError("UNAVAILABLE", "The service is currently unavailable.");
 }
 
+const FIELDS_PREFIX = "Error expanding 'fields' parameter.";
+
+/**
+ * A `fields` path the response message does not have. Google's wording, as captured from its APIs: the
+ * generic message, and a BadRequest violation whose field is the parameter as sent and whose description
+ * names the path with dots.
+ */
+export function unknownFieldSelection(fields: string, path: string): RpcError {
+  return invalidArgument(undefined, [
+    { field: fields, description: `${FIELDS_PREFIX} Cannot find matching fields for path '${path}'.` },
+  ]);
+}
+
+/** A `fields` value that does not parse. The envelope is Google's; the description after its prefix is ours. */
+export function malformedFieldSelection(fields: string, problem: string): RpcError {
+  return invalidArgument(undefined, [{ field: fields, description: `${FIELDS_PREFIX} ${problem}` }]);
+}
+
+/** A system parameter with a value the emulator does not serve (`alt=proto`) or Google does not define. */
+export function invalidSystemParameter(name: string, description: string): RpcError {
+  return invalidArgument(description, [{ field: name, description }]);
+}
+
 /** What Google's front end says for a query parameter that the method does not bind. */
 export function unknownQueryParameter(name: string): RpcError {
   return invalidJsonPayload(
