@@ -44,7 +44,7 @@ export function deleteProject(ctx: EmulatorContext, projectId: string, purge: bo
 /**
  * Closes or reopens a billing account, as its administrator would in the Cloud console; the v1 API has no
  * method for it. Links stay in place: while the account is closed, every project linked to it reports
- * `billingEnabled` false (contract §10). Throws on an unknown account.
+ * `billingEnabled` false. Throws on an unknown account.
  */
 export function setBillingAccountOpen(ctx: EmulatorContext, accountId: string, open: boolean): void {
   if (!Object.prototype.hasOwnProperty.call(ctx.state.billingAccounts, accountId))
