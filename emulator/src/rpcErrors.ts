@@ -285,6 +285,14 @@ export function unavailable(): RpcError {
   return new RpcError("UNAVAILABLE", "The service is currently unavailable.");
 }
 
+/**
+ * Credentials in more than one place (Authorization header, access_token, oauth_token): RFC 6750 §2 forbids
+ * it and Google's front end refuses it with this message (seen for a Bearer token next to an API key).
+ */
+export function multipleCredentials(): RpcError {
+  return invalidArgument("Multiple authentication credentials received. Please pass only one.");
+}
+
 const FIELDS_PREFIX = "Error expanding 'fields' parameter.";
 
 /**

@@ -8,10 +8,14 @@ import { invalidSystemParameter } from "./rpcErrors";
  * source, is in docs/emulator.md.
  */
 
+/** An access token in the URL instead of the Authorization header; authenticate.ts reads these. */
+export const CREDENTIAL_PARAMETERS = ["access_token", "oauth_token"] as const;
+
 /** Both spellings Google documents; the `$` form avoids clashing with a method's own parameters. */
 const FIELDS = ["fields", "$fields"];
 
 export const SYSTEM_PARAMETERS: ReadonlySet<string> = new Set([
+  ...CREDENTIAL_PARAMETERS,
   ...FIELDS,
   // Accepted without effect, for now.
   ...["alt", "prettyPrint", "key", "quotaUser", "$.xgafv", "callback", "userIp"],

@@ -78,7 +78,9 @@ export async function runBillingMethod(
         );
       throw fault.status === 500 ? internalError() : unavailable();
     }
-    const caller = authenticate(ctx, req.headers, method, (principal) => annotate(req, { principal }));
+    const caller = authenticate(ctx, { headers: req.headers, query }, method, (learned) =>
+      annotate(req, learned),
+    );
     const retryAfter = rateLimitRetryAfterSeconds(ctx, caller.consumerProjectNumber);
     if (retryAfter > 0)
       throw rateLimited(method, caller.consumerProjectNumber, ctx.knobs.rateLimitPerMinute, retryAfter);
