@@ -12,15 +12,27 @@ import { invalidSystemParameter } from "./rpcErrors";
 export const CREDENTIAL_PARAMETERS = ["access_token", "oauth_token"] as const;
 
 /** Both spellings Google documents; the `$` form avoids clashing with a method's own parameters. */
+const ALT = ["alt", "$alt"];
 const FIELDS = ["fields", "$fields"];
+const PRETTY_PRINT = ["prettyPrint", "$prettyPrint"];
+const ERROR_FORMAT = ["$.xgafv"];
 
 export const SYSTEM_PARAMETERS: ReadonlySet<string> = new Set([
   ...CREDENTIAL_PARAMETERS,
+  ...ALT,
   ...FIELDS,
-  // Accepted without effect, for now.
-  ...["alt", "prettyPrint", "key", "quotaUser", "$.xgafv", "callback", "userIp"],
+  ...PRETTY_PRINT,
+  ...ERROR_FORMAT,
+  // Accepted without effect: quota is per consumer project here, API keys and JSONP are not modelled,
+  // and the upload parameters only matter to media methods.
+  ...["quotaUser", "$quotaUser", "key", "$key", "callback", "$callback", "userIp"],
   ...["upload_protocol", "uploadType"],
 ]);
+
+/** `alt` values: what the emulator serves, and what Google serves that the emulator does not. */
+const JSON_ALT = new Set(["json", "json;enum-encoding=int"]);
+const GOOGLE_ONLY_ALT = new Set(["media", "proto", "sse"]);
+const ERROR_FORMATS = new Set(["1", "2"]);
 
 /** The one value of a parameter spelled either way, or undefined; more than one is refused. */
 function single(query: URLSearchParams, names: readonly string[]): string | undefined {
@@ -32,7 +44,7 @@ function single(query: URLSearchParams, names: readonly string[]): string | unde
 
 /** Google pretty-prints unless `prettyPrint=false`; read before authentication, so it never throws. */
 export function wantsPretty(query: URLSearchParams): boolean {
-  return query.get("prettyPrint") !== "false";
+  return PRETTY_PRINT.every((name) => query.get(name) !== "false");
 }
 
 /** What the system parameters ask of the response, once they have passed their syntax checks. */
@@ -42,10 +54,26 @@ export interface ResponseOptions {
 }
 
 /**
- * Checks `fields` (the syntax step of the check order) and returns what it asks of a response shaped like
- * `response`. Throws 400 INVALID_ARGUMENT otherwise.
+ * Checks `alt`, `$.xgafv`, `fields` and repeated `prettyPrint` (the syntax step of the check order) and
+ * returns what they ask of a response shaped like `response`. Throws 400 INVALID_ARGUMENT otherwise.
  */
 export function readResponseOptions(query: URLSearchParams, response: MessageShape): ResponseOptions {
+  const alt = single(query, ALT);
+  if (alt !== undefined && !JSON_ALT.has(alt)) {
+    throw invalidSystemParameter(
+      "alt",
+      GOOGLE_ONLY_ALT.has(alt)
+        ? `The emulator answers in JSON only; alt=${alt} is not supported.`
+        : `Invalid value "${alt}" for system parameter "alt"; expected json, media, proto or sse.`,
+    );
+  }
+  const errorFormat = single(query, ERROR_FORMAT);
+  if (errorFormat !== undefined && !ERROR_FORMATS.has(errorFormat))
+    throw invalidSystemParameter(
+      "$.xgafv",
+      `Invalid value "${errorFormat}" for system parameter "$.xgafv"; expected 1 or 2.`,
+    );
+  single(query, PRETTY_PRINT);
   const fields = single(query, FIELDS);
   return { fields: fields ? FieldSelection.parse(fields, response) : undefined };
 }
