@@ -11,7 +11,7 @@ import { invalidSystemParameter } from "./rpcErrors";
 /** An access token in the URL instead of the Authorization header; authenticate.ts reads these. */
 export const CREDENTIAL_PARAMETERS = ["access_token", "oauth_token"] as const;
 
-/** Both spellings Google documents; the `$` form avoids clashing with a method's own parameters. */
+/** With their `$` spellings, which exist only to avoid clashing with a method's own parameters. */
 const ALT = ["alt", "$alt"];
 const FIELDS = ["fields", "$fields"];
 const PRETTY_PRINT = ["prettyPrint", "$prettyPrint"];
@@ -64,7 +64,7 @@ export function readResponseOptions(query: URLSearchParams, response: MessageSha
       "alt",
       GOOGLE_ONLY_ALT.has(alt)
         ? `The emulator answers in JSON only; alt=${alt} is not supported.`
-        : `Invalid value "${alt}" for system parameter "alt"; expected json, media, proto or sse.`,
+        : `Invalid value "${alt}" for system parameter "alt"; the emulator serves only alt=json.`,
     );
   }
   const errorFormat = single(query, ERROR_FORMAT);
@@ -73,7 +73,7 @@ export function readResponseOptions(query: URLSearchParams, response: MessageSha
       "$.xgafv",
       `Invalid value "${errorFormat}" for system parameter "$.xgafv"; expected 1 or 2.`,
     );
-  single(query, PRETTY_PRINT);
+  single(query, PRETTY_PRINT); // wantsPretty already read its value; here only a repeat is refused
   const fields = single(query, FIELDS);
   return { fields: fields ? FieldSelection.parse(fields, response) : undefined };
 }
