@@ -21,7 +21,12 @@ const WILDCARD = "*";
 const SEPARATORS = new Set(["/", "."]);
 const TERMINALS = new Set([",", "/", ".", "(", ")"]);
 
-class SelectionSyntaxError extends Error {}
+/** Far deeper than any Cloud Billing message; bounds the parser's recursion on hostile input. */
+const MAX_DEPTH = 32;
+
+class SelectionSyntaxError extends Error {
+  override name = "SelectionSyntaxError";
+}
 
 /** Parses `raw` into full paths: `a(b,c/d)` → [[a, b], [a, c, d]]. */
 function parsePaths(raw: string): string[][] {
@@ -45,6 +50,7 @@ function parsePaths(raw: string): string[][] {
         path.push(name());
       }
       if (raw[pos] === "(") {
+        if (path.length > MAX_DEPTH) fail(`at most ${MAX_DEPTH} levels of nesting`);
         pos += 1;
         paths.push(...list(path));
         if (raw[pos] !== ")") fail('")"');
