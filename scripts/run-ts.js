@@ -2,13 +2,12 @@
 // Runs a TypeScript entry point through tsx so `npm run emulator` works straight after `npm ci`,
 // without a build step. Usage: node scripts/run-ts.js <file.ts> [args...]
 "use strict";
-const { spawnSync } = require("node:child_process");
 const path = require("node:path");
+const { runNodeInForeground } = require("./runNodeInForeground");
 
 const [entry, ...args] = process.argv.slice(2);
 const root = path.resolve(__dirname, "..");
-const result = spawnSync(process.execPath, ["--import", "tsx", path.resolve(root, entry), ...args], {
-  stdio: "inherit",
+// A child process, not spawnSync: a blocked launcher could not pass SIGTERM on to the server.
+runNodeInForeground(["--import", "tsx", path.resolve(root, entry), ...args], {
   cwd: process.cwd(),
 });
-process.exit(result.status ?? 1);

@@ -5,6 +5,8 @@ export interface RequestAnnotation {
   method: string;
   principal?: string;
   grantType?: string;
+  /** Where the access token came from: the Authorization header or a query parameter. */
+  credential?: "header" | "query";
 }
 
 const annotations = new WeakMap<FastifyRequest, RequestAnnotation>();

@@ -1,16 +1,19 @@
 import type { IncomingHttpHeaders } from "node:http";
+import type { RequestAnnotation } from "./annotations";
 import type { BillingMethod } from "./billingMethods";
 import type { EmulatorContext } from "./context";
 import { hasPermission } from "./iam";
 import {
   credentialsMissing,
   invalidCredentials,
+  multipleCredentials,
   quotaProjectRequired,
   scopeInsufficient,
   serviceDisabled,
   userProjectDenied,
 } from "./rpcErrors";
 import { SCOPES } from "./scopes";
+import { CREDENTIAL_PARAMETERS } from "./systemParameters";
 import { activeAccessToken } from "./tokens";
 
 /** Who is calling, established by steps 2–4 of the contract's check order (§7). */
@@ -42,18 +45,41 @@ export function acceptableScopes(ctx: EmulatorContext, method: BillingMethod): r
   return method.scopes;
 }
 
+/** Where a request may carry its access token. */
+export interface RequestCredentials {
+  headers: IncomingHttpHeaders;
+  query: URLSearchParams;
+}
+
+/**
+ * The access token, from `Authorization: Bearer` or an `access_token`/`oauth_token` query parameter
+ * (Google system parameters). undefined: none sent; null: a malformed Authorization header. More than one
+ * credential is refused (RFC 6750 §2: "Clients MUST NOT use more than one method").
+ */
+function presentedToken(
+  request: RequestCredentials,
+): { token: string | null; from: "header" | "query" } | undefined {
+  const header = bearerToken(request.headers);
+  const inQuery = CREDENTIAL_PARAMETERS.flatMap((name) => request.query.getAll(name)).filter((t) => t !== "");
+  if ((header === undefined ? 0 : 1) + inQuery.length > 1) throw multipleCredentials();
+  if (header !== undefined) return { token: header, from: "header" };
+  return inQuery.length === 1 ? { token: inQuery[0], from: "query" } : undefined;
+}
+
 /** Authentication → scope → consumer project. Throws the first RpcError in that order. */
 export function authenticate(
   ctx: EmulatorContext,
-  headers: IncomingHttpHeaders,
+  request: RequestCredentials,
   method: BillingMethod,
-  onPrincipal: (p: string) => void,
+  onLearned: (learned: Partial<RequestAnnotation>) => void,
 ): Caller {
-  const token = bearerToken(headers);
-  if (token === undefined) throw credentialsMissing(method);
-  const record = token === null ? undefined : activeAccessToken(ctx, token);
+  const headers = request.headers;
+  const presented = presentedToken(request);
+  if (presented === undefined) throw credentialsMissing(method);
+  onLearned({ credential: presented.from });
+  const record = presented.token === null ? undefined : activeAccessToken(ctx, presented.token);
   if (!record) throw invalidCredentials(method);
-  onPrincipal(record.principal);
+  onLearned({ principal: record.principal });
 
   const acceptable = acceptableScopes(ctx, method);
   if (!record.scopes.some((s) => acceptable.includes(s))) throw scopeInsufficient(method, acceptable);

@@ -3,7 +3,10 @@ import { DEFAULT_SEED_PATH } from "./seed";
 import { startEmulator, type RunningEmulator } from "./startEmulator";
 import type { Knobs } from "./knobs";
 
-/** `npm run emulator -- [flags]`: starts the emulator, prints where it listens, runs until SIGINT/SIGTERM. */
+/** `npm run emulator -- [flags]`: starts the emulator, prints where it listens, runs until stopped by a signal. */
+
+/** Ctrl+C, kill's default, and a closed terminal. */
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 function integer(min: number) {
   return (value: string): number => {
@@ -104,8 +107,11 @@ async function main(argv: string[]): Promise<void> {
     stateFile: opts.state,
     knobs: knobsFrom(opts),
   });
-  process.stdout.write(describe(emu, opts) + "\n");
-  const shutdown = (signal: string): void => {
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    // Ctrl+C reaches both us and the launcher (scripts/run-ts.js), which passes it on: stop once.
+    if (stopping) return;
+    stopping = true;
     process.stdout.write(`\n${signal} received, stopping emulator\n`);
     emu.stop().then(
       () => process.exit(0),
@@ -115,8 +121,9 @@ async function main(argv: string[]): Promise<void> {
       },
     );
   };
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  for (const signal of STOP_SIGNALS) process.on(signal, () => shutdown(signal));
+  // Only now: whoever waits for these lines may signal us at once.
+  process.stdout.write(describe(emu, opts) + "\n");
 }
 
 main(process.argv).catch((err: unknown) => {

@@ -7,6 +7,11 @@ export interface LoggedRequest {
   status: number;
   /** Request path without the query string, as received (still percent-encoded). */
   path: string;
+  /**
+   * Where a Cloud Billing request carried its access token: `header` (Authorization) or `query`
+   * (access_token / oauth_token). Absent when it sent none.
+   */
+  credential?: "header" | "query";
   /** `grant_type` of `oauth.token` requests. */
   grantType?: string;
   /** Emulator-clock time in epoch milliseconds. */

@@ -285,6 +285,37 @@ export function unavailable(): RpcError {
   return new RpcError("UNAVAILABLE", "The service is currently unavailable.");
 }
 
+/**
+ * Credentials in more than one place (Authorization header, access_token, oauth_token): RFC 6750 §2 forbids
+ * it and Google's front end refuses it with this message (seen for a Bearer token next to an API key).
+ */
+export function multipleCredentials(): RpcError {
+  return invalidArgument("Multiple authentication credentials received. Please pass only one.");
+}
+
+const FIELDS_PREFIX = "Error expanding 'fields' parameter.";
+
+/**
+ * A `fields` path the response message does not have. Google's wording, as captured from its APIs: the
+ * generic message, and a BadRequest violation whose field is the parameter as sent and whose description
+ * names the path with dots.
+ */
+export function unknownFieldSelection(fields: string, path: string): RpcError {
+  return invalidArgument(undefined, [
+    { field: fields, description: `${FIELDS_PREFIX} Cannot find matching fields for path '${path}'.` },
+  ]);
+}
+
+/** A `fields` value that does not parse. The envelope is Google's; the description after its prefix is ours. */
+export function malformedFieldSelection(fields: string, problem: string): RpcError {
+  return invalidArgument(undefined, [{ field: fields, description: `${FIELDS_PREFIX} ${problem}` }]);
+}
+
+/** A system parameter with a value the emulator does not serve (`alt=proto`) or Google does not define. */
+export function invalidSystemParameter(name: string, description: string): RpcError {
+  return invalidArgument(description, [{ field: name, description }]);
+}
+
 /** What Google's front end says for a query parameter that the method does not bind. */
 export function unknownQueryParameter(name: string): RpcError {
   return invalidJsonPayload(

@@ -66,6 +66,7 @@ export function buildServer(ctx: EmulatorContext): FastifyInstance {
     ctx.log.add({
       method: a.method,
       ...(a.principal ? { principal: a.principal } : {}),
+      ...(a.credential ? { credential: a.credential } : {}),
       ...(a.grantType ? { grantType: a.grantType } : {}),
       status: reply.statusCode,
       path,

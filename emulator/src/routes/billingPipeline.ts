@@ -12,21 +12,8 @@ import {
   unavailable,
   unknownQueryParameter,
 } from "../rpcErrors";
+import { readResponseOptions, SYSTEM_PARAMETERS, wantsPretty } from "../systemParameters";
 import { dropConnection } from "./dropConnection";
-
-/** Google's system parameters, accepted on every method (https://cloud.google.com/apis/docs/system-parameters). */
-const SYSTEM_QUERY_PARAMS = new Set([
-  "alt",
-  "prettyPrint",
-  "fields",
-  "key",
-  "quotaUser",
-  "$.xgafv",
-  "callback",
-  "upload_protocol",
-  "uploadType",
-  "userIp",
-]);
 
 export interface MethodCall {
   caller: Caller;
@@ -51,11 +38,6 @@ export function sendJson(
 
 export function sendRpcError(reply: FastifyReply, err: RpcError, pretty: boolean): void {
   sendJson(reply, err.httpStatus, rpcErrorEnvelope(err), pretty, err.headers);
-}
-
-/** Google pretty-prints unless `prettyPrint=false`. */
-export function wantsPretty(query: URLSearchParams): boolean {
-  return query.get("prettyPrint") !== "false";
 }
 
 export function queryOf(req: FastifyRequest): URLSearchParams {
@@ -96,17 +78,21 @@ export async function runBillingMethod(
         );
       throw fault.status === 500 ? internalError() : unavailable();
     }
-    const caller = authenticate(ctx, req.headers, method, (principal) => annotate(req, { principal }));
+    const caller = authenticate(ctx, { headers: req.headers, query }, method, (learned) =>
+      annotate(req, learned),
+    );
     const retryAfter = rateLimitRetryAfterSeconds(ctx, caller.consumerProjectNumber);
     if (retryAfter > 0)
       throw rateLimited(method, caller.consumerProjectNumber, ctx.knobs.rateLimitPerMinute, retryAfter);
     for (const name of new Set(query.keys())) {
-      if (!SYSTEM_QUERY_PARAMS.has(name) && !method.queryParams.includes(name))
+      if (!SYSTEM_PARAMETERS.has(name) && !method.queryParams.includes(name))
         throw unknownQueryParameter(name);
     }
+    // Checked before the handler runs, so a bad `fields` on a PUT changes nothing.
+    const { fields } = readResponseOptions(query, method.response);
     const body = typeof req.body === "string" ? req.body : "";
     const result = handler({ caller, query, body, contentType: req.headers["content-type"] });
-    sendJson(reply, 200, result, pretty);
+    sendJson(reply, 200, fields ? fields.apply(result) : result, pretty);
   } catch (err) {
     if (err instanceof RpcError) return sendRpcError(reply, err, pretty);
     req.log.error({ err }, "unexpected emulator failure");
