@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { declarationProblems, REPORTED_BY_PROGRAM, reportDeclarationProblems } from "./declarationProblems";
 import { assertCredentialsAreSecret } from "./secretConfig";
+import { RESOURCE_TYPE } from "./resourceType";
 import type { DeletionPolicy } from "./types";
 
-/** The engine's type token for dynamic resources of module `gcp-billing`, type `ProjectBillingLink`. */
-export const RESOURCE_TYPE = "pulumi-nodejs:dynamic/gcp-billing:ProjectBillingLink";
+export { RESOURCE_TYPE };
 
 /**
  * The provider object that the engine serializes into `__provider`. It captures nothing: each method
