@@ -6,7 +6,9 @@ import { mintAccessToken } from "./tokens";
 
 /**
  * The operator surface under /__emulator/: request log, counts, reset, knobs, token minting, the
- * clock, and deleting a project (a Resource Manager operation outside the Cloud Billing API). It never changes billing links — tests do that through the real API as the admin.
+ * clock, and the two changes the Cloud Billing API cannot express: deleting a project (Resource Manager)
+ * and closing or reopening a billing account (the Cloud console). It never changes billing links — tests
+ * do that through the real API as the admin.
  */
 
 export const CONTROL_PREFIX = "/__emulator";
@@ -38,6 +40,21 @@ export function deleteProject(ctx: EmulatorContext, projectId: string, purge: bo
   }
   ctx.commit();
 }
+
+/**
+ * Closes or reopens a billing account, as its administrator would in the Cloud console; the v1 API has no
+ * method for it. Links stay in place: while the account is closed, every project linked to it reports
+ * `billingEnabled` false (contract §10). Throws on an unknown account.
+ */
+export function setBillingAccountOpen(ctx: EmulatorContext, accountId: string, open: boolean): void {
+  if (!Object.prototype.hasOwnProperty.call(ctx.state.billingAccounts, accountId))
+    throw new Error(`setBillingAccountOpen: unknown billing account ${accountId}`);
+  ctx.state.billingAccounts[accountId].open = open;
+  ctx.commit();
+}
+
+/** The custom verbs of `POST /__emulator/billingAccounts/{id}:verb`, and the `open` state each sets. */
+const ACCOUNT_VERBS: Readonly<Record<string, boolean>> = { close: false, reopen: true };
 
 /** Mints an access token without any OAuth flow, for static-token tests. Throws on unknown principal or client. */
 export function issueAccessToken(
@@ -111,6 +128,23 @@ export function registerControlRoutes(app: FastifyInstance, ctx: EmulatorContext
         if (!parsed.success) return badRequest(reply, parsed.error);
         deleteProject(ctx, req.params.projectId, parsed.data.purge);
         return {};
+      } catch (err) {
+        return badRequest(reply, err instanceof Error ? err : new Error(String(err)));
+      }
+    },
+  );
+  // `{id}:verb` is one path segment, as in the Cloud Billing API's own custom methods.
+  app.post<{ Params: { account: string } }>(
+    `${CONTROL_PREFIX}/billingAccounts/:account`,
+    async (req, reply) => {
+      const colon = req.params.account.indexOf(":");
+      const accountId = req.params.account.slice(0, colon < 0 ? undefined : colon);
+      const verb = colon < 0 ? "" : req.params.account.slice(colon + 1);
+      if (!Object.prototype.hasOwnProperty.call(ACCOUNT_VERBS, verb))
+        return reply.code(404).send({ error: "expected billingAccounts/{id}:close or :reopen" });
+      try {
+        setBillingAccountOpen(ctx, accountId, ACCOUNT_VERBS[verb]);
+        return { name: `billingAccounts/${accountId}`, open: ACCOUNT_VERBS[verb] };
       } catch (err) {
         return badRequest(reply, err instanceof Error ? err : new Error(String(err)));
       }

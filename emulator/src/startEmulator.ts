@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { EmulatorContext } from "./context";
-import { deleteProject, issueAccessToken } from "./control";
+import { deleteProject, issueAccessToken, setBillingAccountOpen } from "./control";
 import type { Knobs } from "./knobs";
 import type { LoggedRequest, RequestCounts } from "./requestLog";
 import { loadSeed, type SeedObject } from "./seed";
@@ -56,6 +56,11 @@ export interface RunningEmulator {
   advanceClock(ms: number): void;
   /** Deletes a project out of band, as Resource Manager would; `purge` removes it for good. */
   deleteProject(projectId: string, options?: { purge?: boolean }): void;
+  /**
+   * Closes (`open: false`) or reopens a billing account, as in the Cloud console. Links stay; projects
+   * linked to a closed account report `billingEnabled` false. Throws on an unknown account.
+   */
+  setBillingAccountOpen(accountId: string, open: boolean): void;
   /** Closes the listener and every open socket. */
   stop(): Promise<void>;
 }
@@ -92,6 +97,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     issueAccessToken: (p) => issueAccessToken(ctx, p).token,
     advanceClock: (ms) => ctx.clock.advance(ms),
     deleteProject: (projectId, options) => deleteProject(ctx, projectId, options?.purge ?? false),
+    setBillingAccountOpen: (accountId, open) => setBillingAccountOpen(ctx, accountId, open),
     stop: async () => {
       if (stopped) return;
       stopped = true;
