@@ -74,7 +74,7 @@ interface DriftFlags {
   cwd?: string;
   unmanaged?: boolean;
   format: ReportFormat;
-  output?: string;
+  output: string[];
 }
 
 interface DoctorFlags {
@@ -204,7 +204,9 @@ GOOGLE_APPLICATION_CREDENTIALS, then gcloud's application default credentials. E
     .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("text"))
     .option(
       "-o, --output <file>",
-      "write the report (in --format) to this file, replacing it; the human text still goes to stdout",
+      "write the report to this file, replacing it, in the format its extension names (.json, .md, .txt) or else --format; repeatable; the human text then goes to stdout",
+      (file: string, files: string[]) => [...files, file],
+      [] as string[],
     )
     .addHelpText(
       "after",
@@ -228,7 +230,7 @@ See docs/drift.md.`,
         ...(flags.cwd ? { cwd: flags.cwd } : {}),
         unmanaged: flags.unmanaged ?? false,
         format: flags.format,
-        ...(flags.output ? { output: flags.output } : {}),
+        outputs: flags.output,
         color: terminal.color,
         env,
         logger,

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { formatMarkdown } from "../../cli/src/drift/formatMarkdown";
+import { formatForFile } from "../../cli/src/drift/formatReport";
 import { formatText } from "../../cli/src/drift/formatText";
 import { CLOSED, MAIN, SANDBOX, reportWithEveryKind } from "../support/driftReports";
 
@@ -86,4 +87,16 @@ test("markdown: server text cannot break the table or inject HTML", () => {
   );
   assert.match(md, /^## ⚠️ Billing drift: stack `prod` — check incomplete/);
   assert.ok(md.includes("- bad \\| pipe &lt;script&gt;x&lt;/script&gt; next line"));
+});
+
+test("an output file's extension picks its format; any other file gets --format", () => {
+  assert.equal(formatForFile("out/drift.json", "text"), "json");
+  assert.equal(formatForFile("drift.MD", "json"), "markdown");
+  assert.equal(formatForFile("drift.txt", "markdown"), "text");
+  // GitHub's $GITHUB_STEP_SUMMARY has no extension; nor does a dotted directory make one.
+  assert.equal(
+    formatForFile("/home/runner/_temp/_runner_file_commands/step_summary_1f2e", "markdown"),
+    "markdown",
+  );
+  assert.equal(formatForFile("reports.d/summary", "json"), "json");
 });

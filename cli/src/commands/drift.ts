@@ -1,14 +1,15 @@
 /**
- * `gcp-billing-link drift`: runs the drift check (../drift/checkDrift.ts) and prints its report. With
- * `--output FILE` the report in the chosen format goes to FILE and the human text still goes to the
- * terminal, so a pipeline gets both a Markdown summary (or JSON for a dashboard) and a readable log.
- * Returns the report; main.ts turns its status into the exit code.
+ * `gcp-billing-link drift`: runs the drift check (../drift/checkDrift.ts) once and prints its report.
+ * With `--output FILE` (repeatable) the report goes to each FILE, in the format its extension names
+ * (`.json`, `.md`, `.txt`) or else in `--format`, and the human text still goes to the terminal: one
+ * check gives a pipeline a JSON file for a dashboard, a Markdown summary and a readable log. Returns the
+ * report; main.ts turns its status into the exit code.
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { PulumiCommand } from "@pulumi/pulumi/automation";
 import { checkDrift } from "../drift/checkDrift";
-import { formatReport, type ReportFormat } from "../drift/formatReport";
+import { formatReport, formatForFile, type ReportFormat } from "../drift/formatReport";
 import type { DriftReport } from "../drift/report";
 import type { Logger } from "../output";
 
@@ -18,8 +19,8 @@ export interface DriftCommandOptions {
   cwd?: string;
   unmanaged: boolean;
   format: ReportFormat;
-  /** Write the report here (replacing the file) instead of to stdout. */
-  output?: string;
+  /** Write the report to these files (each replaced whole) instead of to stdout. */
+  outputs: readonly string[];
   /** Colour the text on the terminal (main.ts: stdout is a TTY and NO_COLOR is unset). */
   color: boolean;
   env: NodeJS.ProcessEnv;
@@ -36,10 +37,13 @@ export async function drift(options: DriftCommandOptions): Promise<DriftReport> 
     ...(options.pulumiCommand ? { pulumiCommand: options.pulumiCommand } : {}),
     onProgress: (line) => options.logger.warn(line),
   });
-  if (options.output) {
-    writeReportFile(options.output, formatReport(report, options.format, { color: false }));
+  if (options.outputs.length > 0) {
+    for (const file of options.outputs) {
+      const format = formatForFile(file, options.format);
+      writeReportFile(file, formatReport(report, format, { color: false }));
+      options.logger.warn(`Report (${format}) written to ${file}`);
+    }
     printLines(options.logger, formatReport(report, "text", { color: options.color }));
-    options.logger.warn(`Report (${options.format}) written to ${options.output}`);
   } else {
     printLines(options.logger, formatReport(report, options.format, { color: options.color }));
   }

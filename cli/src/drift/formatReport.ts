@@ -10,6 +10,21 @@ export function isReportFormat(value: string): value is ReportFormat {
   return (REPORT_FORMATS as readonly string[]).includes(value);
 }
 
+const FORMAT_BY_EXTENSION: Readonly<Record<string, ReportFormat>> = {
+  ".json": "json",
+  ".md": "markdown",
+  ".markdown": "markdown",
+  ".txt": "text",
+};
+
+/** The format an output file's extension names, else `fallback` (`--format`). */
+export function formatForFile(file: string, fallback: ReportFormat): ReportFormat {
+  const dot = file.lastIndexOf(".");
+  const slash = Math.max(file.lastIndexOf("/"), file.lastIndexOf("\\"));
+  const extension = dot > slash ? file.slice(dot).toLowerCase() : "";
+  return FORMAT_BY_EXTENSION[extension] ?? fallback;
+}
+
 /** The report in `format`; colour applies to `text` only. */
 export function formatReport(report: DriftReport, format: ReportFormat, options: { color: boolean }): string {
   switch (format) {
