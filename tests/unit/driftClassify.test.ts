@@ -189,3 +189,24 @@ test("report status: error beats findings, findings beat clean; findings sorted 
   assert.equal(clean.status, "clean");
   assert.deepEqual(clean.checks, { links: true, unmanaged: false });
 });
+
+test("errors: duplicates dropped, listed by scope then project or account, whatever order reads finished in", () => {
+  const report = buildReport({
+    stack: { name: "dev", project: "links" },
+    generator: "test",
+    checkedAt: new Date(0),
+    links: [link("a"), link("b")],
+    readings: new Map(),
+    errors: [
+      { scope: "account", billingAccount: MAIN, message: "m" },
+      { scope: "link", projectId: "b", message: "x" },
+      { scope: "link", projectId: "a", message: "x" },
+      { scope: "link", projectId: "b", message: "x" },
+      { scope: "stack", message: "s" },
+    ],
+  });
+  assert.deepEqual(
+    report.errors.map((e) => `${e.scope}:${e.projectId ?? e.billingAccount ?? ""}`),
+    ["stack:", "link:a", "link:b", `account:${MAIN}`],
+  );
+});

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { test } from "node:test";
 import { commandFailureText, reportErrorsFromEngine } from "../../cli/src/drift/engineErrors";
 import { knownSecrets, makeRedactor } from "../../cli/src/drift/redact";
+import { RECORDED_CONFIG_NOTE } from "../../provider/src/providerError";
 
 const URN = "urn:pulumi:dev::links::pulumi-nodejs:dynamic/gcp-billing:ProjectBillingLink::prod";
 const LINKS = [
@@ -76,4 +77,19 @@ test("a failed pulumi command is summed up by its error lines, redacted", () => 
     "no stack named 'prod' found",
   );
   assert.equal(commandFailureText(`panic ${ACCESS_TOKEN}\n`, redact), "panic [redacted]");
+});
+
+test("the provider's note about a plain refresh's recorded config is dropped: drift runs on the current config", () => {
+  const [e] = reportErrorsFromEngine(
+    [
+      {
+        urn: URN,
+        message: `Preview failed: oauth.token failed with 400 invalid_grant. Hint: Log in again. Note: ${RECORDED_CONFIG_NOTE}`,
+      },
+    ],
+    LINKS,
+    makeRedactor([]),
+  );
+  assert.equal(e?.hint, "Log in again.");
+  assert.ok(!JSON.stringify(e).includes("recorded at the last"));
 });

@@ -37,7 +37,7 @@ export function buildReport(input: ReportInput): DriftReport {
   const findings: Finding[] = links.flatMap((r) => linkFinding(r) ?? []);
   const unmanaged = input.listings ? unmanagedFindings(input.links, input.listings) : undefined;
   if (unmanaged) findings.push(...unmanaged.findings);
-  const errors = [...input.errors, ...unreadLinkErrors(links, input.errors)];
+  const errors = sortErrors(uniqueErrors([...input.errors, ...unreadLinkErrors(links, input.errors)]));
   const sorted = sortFindings(findings);
   return {
     schemaVersion: DRIFT_REPORT_SCHEMA_VERSION,
@@ -58,4 +58,26 @@ export function buildReport(input: ReportInput): DriftReport {
     accounts: unmanaged?.accounts ?? [],
     errors,
   };
+}
+
+/** The engine may report one failure twice (on the resource and on its step); once is enough. */
+function uniqueErrors(errors: readonly ReportError[]): ReportError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = JSON.stringify([e.scope, e.projectId, e.billingAccount, e.message, e.hint]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+const SCOPE_ORDER: readonly ReportError["scope"][] = ["stack", "link", "account"];
+
+/** Reads finish in any order; the report lists errors by scope, then project or account. */
+function sortErrors(errors: readonly ReportError[]): ReportError[] {
+  const subject = (e: ReportError): string => e.projectId ?? e.billingAccount ?? "";
+  return [...errors].sort(
+    (a, b) =>
+      SCOPE_ORDER.indexOf(a.scope) - SCOPE_ORDER.indexOf(b.scope) || subject(a).localeCompare(subject(b)),
+  );
 }

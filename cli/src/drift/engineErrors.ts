@@ -3,6 +3,7 @@
  * failed when the engine names its URN, else to the stack; the sdk's hint split onto its own field;
  * every message redacted and flattened to one line.
  */
+import { RECORDED_CONFIG_NOTE } from "../../../provider/src/providerError";
 import type { StackLink } from "./classify";
 import { safeLine, type Redactor } from "./redact";
 import type { EngineError } from "./refreshEvents";
@@ -11,6 +12,11 @@ import type { ReportError } from "./report";
 /** The sdk appends its hint as " Hint: …" (sdk/src/errorFactory.ts); the engine prefixes the step. */
 const HINT_SEPARATOR = " Hint: ";
 const ENGINE_PREFIX = /^(Preview|Refresh|Update) failed: /;
+/**
+ * The provider tells a plain refresh that it runs on the config of the last `up`; the drift check runs
+ * the program, so the current config is what failed, and that note would send the reader astray.
+ */
+const RECORDED_CONFIG = ` Note: ${RECORDED_CONFIG_NOTE}`;
 
 export function reportErrorsFromEngine(
   errors: readonly EngineError[],
@@ -20,7 +26,7 @@ export function reportErrorsFromEngine(
   const byUrn = new Map(links.map((l) => [l.urn, l]));
   return errors.map((e) => {
     const link = e.urn ? byUrn.get(e.urn) : undefined;
-    const text = e.message.replace(ENGINE_PREFIX, "");
+    const text = e.message.replace(ENGINE_PREFIX, "").replace(RECORDED_CONFIG, "");
     const at = text.indexOf(HINT_SEPARATOR);
     const message = safeLine(at < 0 ? text : text.slice(0, at), redact);
     const hint = at < 0 ? undefined : safeLine(text.slice(at + HINT_SEPARATOR.length), redact);
