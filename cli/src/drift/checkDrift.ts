@@ -9,6 +9,7 @@
  * failures (no pulumi, no stack, bad credentials, an API error, an unreadable link) never throw: they
  * are `errors` in a report whose status is then `error`, next to whatever was read.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { SDK_VERSION, type CloudBillingClientOptions } from "../../../sdk/src/index";
@@ -49,6 +50,7 @@ export interface DriftOptions {
 }
 
 export const GENERATOR = `gcp-billing-link ${SDK_VERSION}`;
+const PROJECT_FILES = ["Pulumi.yaml", "Pulumi.yml", "Pulumi.json"];
 /** The listing's overall deadline per call: the provider's 60 s budget, as its reads get. */
 const LISTING_DEADLINE_MS = 60_000;
 
@@ -71,6 +73,13 @@ export async function checkDrift(options: DriftOptions = {}): Promise<DriftRepor
       errors: [error],
     });
 
+  if (!PROJECT_FILES.some((f) => fs.existsSync(path.join(workDir, f)))) {
+    return failed({
+      scope: "stack",
+      message: `no Pulumi project in ${workDir} (no Pulumi.yaml there)`,
+      hint: "Run the check in the directory holding Pulumi.yaml, or pass --cwd DIR.",
+    });
+  }
   let pulumi: PulumiCommand;
   try {
     pulumi = options.pulumiCommand ?? (await PulumiCommand.get());
