@@ -8,7 +8,7 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { PulumiCommand } from "@pulumi/pulumi/automation";
-import { checkDrift } from "../drift/checkDrift";
+import { checkDrift, type DriftOptions } from "../drift/checkDrift";
 import { formatReport, formatForFile, type ReportFormat } from "../drift/formatReport";
 import type { DriftReport } from "../drift/report";
 import type { Logger } from "../output";
@@ -26,10 +26,12 @@ export interface DriftCommandOptions {
   env: NodeJS.ProcessEnv;
   logger: Logger;
   pulumiCommand?: PulumiCommand;
+  /** The check to run; tests pass a stub. */
+  check?: (options: DriftOptions) => Promise<DriftReport>;
 }
 
 export async function drift(options: DriftCommandOptions): Promise<DriftReport> {
-  const report = await checkDrift({
+  const report = await (options.check ?? checkDrift)({
     ...(options.cwd ? { workDir: options.cwd } : {}),
     ...(options.stack ? { stackName: options.stack } : {}),
     unmanaged: options.unmanaged,
