@@ -18,7 +18,7 @@ import { listDeclaredAccounts } from "./accountListings";
 import { buildReport } from "./buildReport";
 import { declaredAccounts, type LinkReading, type ProjectListing, type StackLink } from "./classify";
 import { reportErrorsFromEngine } from "./engineErrors";
-import { openStackWithoutSelecting, pulumiEnv } from "./engineStack";
+import { openStackWithoutSelecting, pulumiEnv, type OpenedStack } from "./engineStack";
 import { knownSecrets, makeRedactor, safeLine, type Redactor } from "./redact";
 import { runRefreshPreview } from "./refreshPreview";
 import type { DriftReport, ReportError } from "./report";
@@ -100,7 +100,7 @@ export async function checkDrift(options: DriftOptions = {}): Promise<DriftRepor
 
   let config: StackConfig;
   let links: StackLink[];
-  let opened: Awaited<ReturnType<typeof openStackWithoutSelecting>>;
+  let opened: OpenedStack;
   try {
     stack.name ||= await currentStackName(how, redact);
     const [read, exported] = await Promise.all([

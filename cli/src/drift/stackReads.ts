@@ -58,7 +58,7 @@ export async function readStackConfig(
     redact,
     `cannot read the config of stack ${stack}`,
   );
-  const parsed: unknown = JSON.parse(out || "{}");
+  const parsed = parseJson(out || "{}", `pulumi config of stack ${stack}`);
   const config: StackConfig = {};
   if (typeof parsed !== "object" || parsed === null) return config;
   for (const [key, entry] of Object.entries(parsed as Record<string, unknown>)) {
@@ -77,5 +77,14 @@ export async function exportStack(stack: string, how: PulumiInvocation, redact: 
     redact,
     `cannot read the state of stack ${stack}`,
   );
-  return JSON.parse(out);
+  return parseJson(out, `pulumi stack export of stack ${stack}`);
+}
+
+/** Never echoes the text: config output holds decrypted secrets, and JSON.parse errors quote their input. */
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new StackReadError(`${what} printed something that is not JSON`, "Check the pulumi CLI on PATH.");
+  }
 }
