@@ -3,22 +3,38 @@
  * The `gcp-billing-link` command line: commander wiring only. Verbs live in commands/, take an Options
  * with a Logger and return a result; this is the one place that writes to the terminal and chooses exit
  * codes (docs/conventions.md "Command line"):
- *   0  success (doctor: every check passed)
- *   1  login did not produce credentials, or a doctor check failed
+ *   0  success (doctor: every check passed; drift: no findings)
+ *   1  login did not produce credentials, a doctor check failed, or drift could not complete its check
  *   2  usage error (unknown option, bad value)
+ *   3  drift: findings (drift, disabled billing, unmanaged links)
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { CloudBillingError } from "../../sdk/src/index";
 import { systemBrowserOpener } from "./browser";
 import { doctor } from "./commands/doctor";
+import { drift } from "./commands/drift";
 import { login, LoginError } from "./commands/login";
 import { defaultCredentialsPath } from "./credentialsFile";
+import { REPORT_FORMATS, type ReportFormat } from "./drift/formatReport";
+import type { ReportStatus } from "./drift/report";
 import { oneLine, type Logger } from "./output";
 import { systemPulumiRunner } from "./pulumiConfig";
 import { DEFAULT_LOGIN_SCOPE, isLoginScopeName, LOGIN_SCOPES, type LoginScopeName } from "./scopes";
 
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
+const EXIT_DRIFT_FINDINGS = 3;
+
+/**
+ * drift's codes. An incomplete check is 1 like any failure (and like Node's own exit code for a crash),
+ * so an error can never pass as "no drift" nor be mistaken for findings; 3 is the first code no other
+ * outcome of this CLI uses. pulumi's own exit codes (7 for --expect-no-changes) are never passed through.
+ */
+const DRIFT_EXIT_CODES: Record<ReportStatus, number> = {
+  clean: 0,
+  findings: EXIT_DRIFT_FINDINGS,
+  error: EXIT_FAILED,
+};
 
 const consoleLogger: Logger = {
   info: (line) => process.stdout.write(`${line}\n`),
@@ -53,6 +69,14 @@ interface LoginFlags {
   browser: boolean;
 }
 
+interface DriftFlags {
+  stack?: string;
+  cwd?: string;
+  unmanaged?: boolean;
+  format: ReportFormat;
+  output: string[];
+}
+
 interface DoctorFlags {
   project?: string;
   billingAccount?: string;
@@ -61,9 +85,20 @@ interface DoctorFlags {
   apiEndpoint?: string;
 }
 
-export function buildProgram(logger: Logger, env: NodeJS.ProcessEnv): Command {
+export interface TerminalInfo {
+  /** Whether the human text may use colour: stdout is a TTY and NO_COLOR is unset. */
+  color: boolean;
+}
+
+export function buildProgram(
+  logger: Logger,
+  env: NodeJS.ProcessEnv,
+  terminal: TerminalInfo = { color: false },
+): Command {
   const program = new Command("gcp-billing-link")
-    .description("Log in for, and diagnose, gcp-billing-link's access to the Cloud Billing API.")
+    .description(
+      "Log in for, and diagnose, gcp-billing-link's access to the Cloud Billing API, and audit a stack's billing links for drift.",
+    )
     .showHelpAfterError("(add --help for usage)")
     .exitOverride();
 
@@ -155,11 +190,60 @@ GOOGLE_APPLICATION_CREDENTIALS, then gcloud's application default credentials. E
       }
     });
 
+  program
+    .command("drift")
+    .description(
+      "Audit a stack's billing links, read-only: relinked, unlinked, deleted projects and disabled billing, and (with --unmanaged) projects billed to the stack's accounts that it does not declare.",
+    )
+    .option("-s, --stack <name>", "the stack to check (default: the current stack, as for `pulumi`)")
+    .option("-C, --cwd <dir>", "the Pulumi project directory (default: the current directory)")
+    .option(
+      "--unmanaged",
+      "also list every project billed to each billing account the stack declares (billingAccounts.projects.list, needs billing.resourceAssociations.list: roles/billing.viewer)",
+    )
+    .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("text"))
+    .option(
+      "-o, --output <file>",
+      "write the report to this file, replacing it, in the format its extension names (.json, .md, .txt) or else --format; repeatable; the human text then goes to stdout",
+      (file: string, files: string[]) => [...files, file],
+      [] as string[],
+    )
+    .addHelpText(
+      "after",
+      `
+Runs \`pulumi refresh --preview-only --run-program\` through the Automation API: one projects.getBillingInfo
+per link (plus one billingAccounts.projects.list per account and page with --unmanaged), nothing written to
+the state. Read-only credentials are enough (cloud-billing.readonly, roles/billing.viewer). Credentials
+resolve as the provider's do: the stack's gcp-billing:* config, then the environment.
+
+Exit codes:
+  0  no findings: every link is as declared (and, with --unmanaged, nothing unmanaged)
+  3  findings: see the report
+  1  the check is incomplete (credentials, permission, network, API, config, a link that could not be
+     read); the report still lists what was read. Never read as "no drift".
+  2  usage error
+See docs/drift.md.`,
+    )
+    .action(async (flags: DriftFlags) => {
+      const report = await drift({
+        ...(flags.stack ? { stack: flags.stack } : {}),
+        ...(flags.cwd ? { cwd: flags.cwd } : {}),
+        unmanaged: flags.unmanaged ?? false,
+        format: flags.format,
+        outputs: flags.output,
+        color: terminal.color,
+        env,
+        logger,
+      });
+      process.exitCode = DRIFT_EXIT_CODES[report.status];
+    });
+
   return program;
 }
 
 export async function main(argv: string[], logger: Logger = consoleLogger): Promise<void> {
-  const program = buildProgram(logger, process.env);
+  const color = process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== "dumb";
+  const program = buildProgram(logger, process.env, { color });
   try {
     await program.parseAsync(argv);
   } catch (e) {

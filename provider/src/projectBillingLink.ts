@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { declarationProblems, REPORTED_BY_PROGRAM, reportDeclarationProblems } from "./declarationProblems";
 import { assertCredentialsAreSecret } from "./secretConfig";
+import { RESOURCE_TYPE } from "./resourceType";
 import type { DeletionPolicy, ProjectBillingLinkInputs, ProjectBillingLinkOutputs } from "./types";
 
 /**
@@ -9,8 +10,7 @@ import type { DeletionPolicy, ProjectBillingLinkInputs, ProjectBillingLinkOutput
  */
 type Runtime = typeof import("./projectBillingLinkProvider");
 
-/** The engine's type token for dynamic resources of module `gcp-billing`, type `ProjectBillingLink`. */
-export const RESOURCE_TYPE = "pulumi-nodejs:dynamic/gcp-billing:ProjectBillingLink";
+export { RESOURCE_TYPE };
 
 /**
  * The provider object that the engine serializes into `__provider`. It captures nothing: each method

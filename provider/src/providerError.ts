@@ -45,7 +45,8 @@ export function isCredentialFailure(err: unknown): boolean {
   );
 }
 
-const RECORDED_CONFIG_NOTE =
+/** Appended (as " Note: …") to credential failures of read and delete; exported for the drift check. */
+export const RECORDED_CONFIG_NOTE =
   "refresh and destroy use the gcp-billing:* config recorded at the last `pulumi up`: if you changed " +
   "it since (for example gcp-billing:credentials), run `pulumi up` first. A rewritten credentials file " +
   "or new environment variables take effect at once.";

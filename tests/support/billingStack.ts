@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CloudBillingClient } from "../../sdk/src";
-import { startEmulator, type RunningEmulator } from "../../emulator/src";
+import { startEmulator, type RunningEmulator, type SeedObject } from "../../emulator/src";
 import { createTestStack, type TestStack } from "./engine";
 
 export const LINKS_PROGRAM = path.join(__dirname, "..", "e2e", "fixtures", "links");
@@ -63,6 +63,8 @@ export interface BillingStackOptions {
   workDir?: string;
   /** More stack config, set along with the emulator endpoints. */
   config?: Record<string, { value: string; secret?: boolean }>;
+  /** The emulator's seed; default its default seed. */
+  seed?: SeedObject;
 }
 
 /** The admin principal's client for an emulator, for out-of-band changes and reading live state. */
@@ -79,7 +81,7 @@ export function adminClient(emulator: RunningEmulator): CloudBillingClient {
 }
 
 export async function createBillingStack(options: BillingStackOptions = {}): Promise<BillingStack> {
-  const emulator = await startEmulator({ port: 0 });
+  const emulator = await startEmulator({ port: 0, ...(options.seed ? { seed: options.seed } : {}) });
   // Stacks share the fixture directory (and so its Pulumi.<stack>.yaml): every stack gets its own name.
   const stackName = `t${randomBytes(5).toString("hex")}`;
   const workDir = options.workDir ?? LINKS_PROGRAM;
