@@ -17,7 +17,6 @@ export interface StaleRead {
  * never interleave with another request's write.
  */
 export class EmulatorContext {
-  state: EmulatorState;
   knobs: Knobs;
   readonly clock = new EmulatorClock();
   readonly log = new RequestLog();
@@ -26,35 +25,36 @@ export class EmulatorContext {
 
   constructor(
     readonly seed: Seed,
-    private readonly store: StateStore,
+    readonly store: StateStore,
     private readonly knobOverrides: PartialKnobs | undefined,
   ) {
-    const persisted = store.load();
-    this.state = persisted ?? stateFromSeed(seed);
-    if (!persisted) store.save(this.state);
     this.knobs = mergeKnobs(seed.knobs, knobOverrides);
   }
 
+  /** The whole world, as the state file holds it. */
+  get state(): EmulatorState {
+    return this.store.state;
+  }
+
   commit(): void {
-    this.store.save(this.state);
+    this.store.commit();
   }
 
   /** Back to the seed: links, grants, knobs, clock, log and every in-memory side table. */
   reset(): void {
     const previousTokens = this.state.accessTokens;
-    this.state = stateFromSeed(this.seed);
+    const state = stateFromSeed(this.seed);
     // Clients cache access tokens (and google-auth-library will not refresh one whose expiry is in
     // the future), so tokens survive a reset as long as the grant they came from is in the seed.
     for (const [token, record] of Object.entries(previousTokens)) {
-      if (record.grantId === null || this.state.grants[record.grantId])
-        this.state.accessTokens[token] = record;
+      if (record.grantId === null || state.grants[record.grantId]) state.accessTokens[token] = record;
     }
+    this.store.replace(state);
     this.knobs = mergeKnobs(this.seed.knobs, this.knobOverrides);
     this.clock.reset();
     this.log.clear();
     this.staleReads.clear();
     this.rateWindows.clear();
-    this.commit();
   }
 
   setKnobs(k: PartialKnobs): void {

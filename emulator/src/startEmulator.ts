@@ -3,10 +3,12 @@ import { EmulatorContext } from "./context";
 import { deleteProject, issueAccessToken, setBillingAccountOpen } from "./control";
 import type { Knobs } from "./knobs";
 import type { LoggedRequest, RequestCounts } from "./requestLog";
-import { loadSeed, type SeedObject } from "./seed";
+import { loadSeed, type Seed, type SeedObject } from "./seed";
 import { buildServer } from "./server";
 import { FileStore } from "./store/file";
 import { MemoryStore } from "./store/memory";
+import { stateFromSeed } from "./store/state";
+import type { StateStore } from "./store/store";
 
 export interface EmulatorOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -65,9 +67,15 @@ export interface RunningEmulator {
   stop(): Promise<void>;
 }
 
+/** The state file when there is one, created from the seed if missing; otherwise the seed, in memory. */
+function openStore(seed: Seed, stateFile: string | undefined): StateStore {
+  const fromSeed = () => stateFromSeed(seed);
+  return stateFile ? FileStore.open(stateFile, fromSeed) : new MemoryStore(fromSeed());
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const seed = loadSeed(options.seed);
-  const store = options.stateFile ? new FileStore(options.stateFile) : new MemoryStore();
+  const store = openStore(seed, options.stateFile);
   const ctx = new EmulatorContext(seed, store, options.knobs);
   const app = buildServer(ctx);
   await app.listen({ port: options.port ?? 0, host: options.host ?? "127.0.0.1" });
@@ -101,7 +109,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      // node-fetch keeps idle sockets alive; without this the test runner never exits (oauth doc §7).
+      // node-fetch keeps idle sockets alive; without this the test runner never exits (docs/oauth.md §7).
       app.server.closeAllConnections();
       await app.close();
     },

@@ -1,11 +1,41 @@
-import type { EmulatorState } from "./state";
+import type { IamBinding } from "../iam";
+import type { BillingAccountRecord, EmulatorState, ProjectRecord } from "./state";
 
 /**
- * Where state lives between requests. Handlers mutate the in-memory state synchronously and then
- * call `save`, so every response is sent after the change is durable and no two writes interleave.
+ * The billing world's reads and writes: projects, billing accounts, their links and IAM bindings.
+ *
+ * Every method is synchronous, and a write is durable when it returns. Node runs one synchronous step at a
+ * time, so a check followed by a write (the link quota) can never interleave with another request's write,
+ * and no lock is needed. Records come back read-only: a change that bypassed the write methods would also
+ * bypass persistence.
  */
-export interface StateStore {
-  /** The persisted state, or undefined when there is none yet (a fresh start from the seed). */
-  load(): EmulatorState | undefined;
-  save(state: EmulatorState): void;
+export interface BillingStore {
+  /** Looked up by project id only; see `projectByNumber`. */
+  project(projectId: string): Readonly<ProjectRecord> | undefined;
+  projectByNumber(projectNumber: string): Readonly<ProjectRecord> | undefined;
+  billingAccount(accountId: string): Readonly<BillingAccountRecord> | undefined;
+  billingAccounts(): ReadonlyArray<Readonly<BillingAccountRecord>>;
+  /** Every project whose link names the account, whatever its lifecycle state. */
+  projectsLinkedTo(accountId: string): ReadonlyArray<Readonly<ProjectRecord>>;
+  iamBindings(): readonly IamBinding[];
+
+  /** Links the project to the account, or unlinks it (null). */
+  setProjectBillingAccount(projectId: string, accountId: string | null): void;
+  /** Resource Manager's soft delete: the project stays, pending deletion. */
+  markProjectDeleteRequested(projectId: string): void;
+  /** Removes the project and the IAM bindings set on it, as Resource Manager does once deletion is final. */
+  removeProject(projectId: string): void;
+  setBillingAccountOpen(accountId: string, open: boolean): void;
+}
+
+/**
+ * The whole emulator world (the state file's schema, `state.ts`) and its persistence. Code that edits
+ * `state` in place calls `commit()` afterwards.
+ */
+export interface StateStore extends BillingStore {
+  readonly state: EmulatorState;
+  /** Makes in-place edits of `state` durable. */
+  commit(): void;
+  /** Swaps in a whole new world (a reset to the seed) and makes it durable. */
+  replace(state: EmulatorState): void;
 }
