@@ -1,3 +1,4 @@
+import { CloudBilling } from "./billing/cloudBilling";
 import { EmulatorClock } from "./clock";
 import { mergeKnobs, type Knobs, type PartialKnobs } from "./knobs";
 import { RequestLog } from "./requestLog";
@@ -5,23 +6,17 @@ import type { Seed } from "./seed";
 import { stateFromSeed, type EmulatorState } from "./store/state";
 import type { StateStore } from "./store/store";
 
-/** A value a project showed before its last write, served to the next few reads (propagation lag knob). */
-export interface StaleRead {
-  billingAccountId: string | null;
-  remainingReads: number;
-}
-
 /**
- * Everything a request handler may touch. Handlers change `state` synchronously and then call
- * `commit()`; because Node runs one handler step at a time, a check-then-write (the link quota) can
- * never interleave with another request's write.
+ * Everything a request handler may touch. Billing handlers go through `billing`, the domain over the store.
+ * The OAuth side changes `state` synchronously and then calls `commit()`; because Node runs one handler
+ * step at a time, no change can interleave with another request's.
  */
 export class EmulatorContext {
   knobs: Knobs;
   readonly clock = new EmulatorClock();
   readonly log = new RequestLog();
-  readonly staleReads = new Map<string, StaleRead>();
   readonly rateWindows = new Map<string, { windowStartMs: number; count: number }>();
+  readonly billing: CloudBilling;
 
   constructor(
     readonly seed: Seed,
@@ -29,6 +24,7 @@ export class EmulatorContext {
     private readonly knobOverrides: PartialKnobs | undefined,
   ) {
     this.knobs = mergeKnobs(seed.knobs, knobOverrides);
+    this.billing = new CloudBilling(store, () => this.knobs);
   }
 
   /** The whole world, as the state file holds it. */
@@ -53,7 +49,7 @@ export class EmulatorContext {
     this.knobs = mergeKnobs(this.seed.knobs, this.knobOverrides);
     this.clock.reset();
     this.log.clear();
-    this.staleReads.clear();
+    this.billing.forgetStaleReads();
     this.rateWindows.clear();
   }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
+import * as outOfBand from "./billing/outOfBandChanges";
 import type { EmulatorContext } from "./context";
 import { partialKnobsSchema } from "./knobs";
 import { mintAccessToken } from "./tokens";
@@ -23,34 +24,14 @@ export type IssueTokenRequest = z.infer<typeof issueTokenSchema>;
 
 export const deleteProjectSchema = z.strictObject({ purge: z.boolean().default(false) });
 
-/**
- * Deletes a project the way Resource Manager would (`gcloud projects delete`), which the Cloud Billing API
- * cannot do: `purge: false` marks it DELETE_REQUESTED (billing reads then show no account), `purge: true`
- * removes it and its IAM bindings, as after the 30-day grace period. Throws on an unknown project.
- */
+/** Deletes a project as Resource Manager would (`billing/outOfBandChanges.ts`); throws on an unknown one. */
 export function deleteProject(ctx: EmulatorContext, projectId: string, purge: boolean): void {
-  const project = ctx.state.projects[projectId];
-  if (!project || !Object.prototype.hasOwnProperty.call(ctx.state.projects, projectId))
-    throw new Error(`deleteProject: unknown project ${projectId}`);
-  if (purge) {
-    delete ctx.state.projects[projectId];
-    ctx.state.iam = ctx.state.iam.filter((b) => b.resource !== `projects/${projectId}`);
-  } else {
-    project.lifecycleState = "DELETE_REQUESTED";
-  }
-  ctx.commit();
+  outOfBand.deleteProject(ctx.store, projectId, purge);
 }
 
-/**
- * Closes or reopens a billing account, as its administrator would in the Cloud console; the v1 API has no
- * method for it. Links stay in place: while the account is closed, every project linked to it reports
- * `billingEnabled` false. Throws on an unknown account.
- */
+/** Closes or reopens a billing account as in the Cloud console. Throws on an unknown account. */
 export function setBillingAccountOpen(ctx: EmulatorContext, accountId: string, open: boolean): void {
-  if (!Object.prototype.hasOwnProperty.call(ctx.state.billingAccounts, accountId))
-    throw new Error(`setBillingAccountOpen: unknown billing account ${accountId}`);
-  ctx.state.billingAccounts[accountId].open = open;
-  ctx.commit();
+  outOfBand.setBillingAccountOpen(ctx.store, accountId, open);
 }
 
 /** The custom verbs of `POST /__emulator/billingAccounts/{id}:verb`, and the `open` state each sets. */

@@ -1,68 +1,71 @@
-import type { BillingAccountRecord, ProjectRecord } from "./store/state";
+import type {
+  BillingAccount,
+  ListBillingAccountsResponse,
+  ListProjectBillingInfoResponse,
+  Policy,
+  ProjectBillingInfo,
+  TestIamPermissionsResponse,
+} from "./billing/messages";
 
 /**
- * Wire shapes, rendered by proto3-JSON rules (contract §4): fields holding their default value
- * ("", false, empty list) are omitted unless the `printDefaults` knob asks for them.
+ * Response messages on the wire, by proto3 JSON rules (docs/cloud-billing-api.md §4): fields holding their
+ * default value ("", false, an empty list) are omitted unless the `printDefaults` knob asks for them.
  */
 
 type JsonObject = Record<string, unknown>;
 
-function put(
-  out: JsonObject,
-  key: string,
-  value: string | boolean | undefined,
-  printDefaults: boolean,
-): void {
-  const isDefault = value === undefined || value === "" || value === false;
-  if (!isDefault || printDefaults) out[key] = value ?? (typeof value === "boolean" ? false : "");
+function put(out: JsonObject, key: string, value: string | boolean, printDefaults: boolean): void {
+  if ((value !== "" && value !== false) || printDefaults) out[key] = value;
 }
 
-/**
- * `billingAccountId` is what the caller should see (it may be a stale or hidden value); `account`
- * decides billingEnabled, which is true only for a link to an open account.
- */
-export function projectBillingInfoJson(
-  projectId: string,
-  billingAccountId: string | null,
-  account: BillingAccountRecord | undefined,
-  printDefaults: boolean,
-): JsonObject {
-  const out: JsonObject = { name: `projects/${projectId}/billingInfo`, projectId };
-  put(
-    out,
-    "billingAccountName",
-    billingAccountId ? `billingAccounts/${billingAccountId}` : "",
-    printDefaults,
-  );
-  const enabled = billingAccountId !== null && account?.open === true;
-  if (enabled || printDefaults) out.billingEnabled = enabled;
+export function projectBillingInfoJson(m: ProjectBillingInfo, printDefaults: boolean): JsonObject {
+  const out: JsonObject = { name: m.name, projectId: m.projectId };
+  put(out, "billingAccountName", m.billingAccountName, printDefaults);
+  put(out, "billingEnabled", m.billingEnabled, printDefaults);
   return out;
 }
 
-export function billingAccountJson(a: BillingAccountRecord, printDefaults: boolean): JsonObject {
-  const out: JsonObject = { name: `billingAccounts/${a.id}` };
-  if (a.open || printDefaults) out.open = a.open;
-  put(out, "displayName", a.displayName, printDefaults);
-  put(out, "masterBillingAccount", a.masterBillingAccount, printDefaults);
-  put(out, "parent", a.parent, printDefaults);
-  put(out, "currencyCode", a.currencyCode, printDefaults);
+export function billingAccountJson(m: BillingAccount, printDefaults: boolean): JsonObject {
+  const out: JsonObject = { name: m.name };
+  put(out, "open", m.open, printDefaults);
+  put(out, "displayName", m.displayName, printDefaults);
+  put(out, "masterBillingAccount", m.masterBillingAccount, printDefaults);
+  put(out, "parent", m.parent, printDefaults);
+  put(out, "currencyCode", m.currencyCode, printDefaults);
   return out;
-}
-
-/** The billing account a project's readers see: none while the project is pending deletion (contract §10). */
-export function visibleBillingAccountId(p: ProjectRecord): string | null {
-  return p.lifecycleState === "DELETE_REQUESTED" ? null : p.billingAccountId;
 }
 
 /** A list response: the repeated field and nextPageToken are dropped when empty. */
-export function listJson(
+function listJson(
   field: string,
   items: JsonObject[],
-  nextPageToken: string | undefined,
+  nextPageToken: string,
   printDefaults: boolean,
 ): JsonObject {
   const out: JsonObject = {};
   if (items.length > 0 || printDefaults) out[field] = items;
-  if (nextPageToken || printDefaults) out.nextPageToken = nextPageToken ?? "";
+  put(out, "nextPageToken", nextPageToken, printDefaults);
   return out;
+}
+
+export function listBillingAccountsJson(m: ListBillingAccountsResponse, printDefaults: boolean): JsonObject {
+  const items = m.billingAccounts.map((a) => billingAccountJson(a, printDefaults));
+  return listJson("billingAccounts", items, m.nextPageToken, printDefaults);
+}
+
+export function listProjectBillingInfoJson(
+  m: ListProjectBillingInfoResponse,
+  printDefaults: boolean,
+): JsonObject {
+  const items = m.projectBillingInfo.map((p) => projectBillingInfoJson(p, printDefaults));
+  return listJson("projectBillingInfo", items, m.nextPageToken, printDefaults);
+}
+
+export function testIamPermissionsJson(m: TestIamPermissionsResponse, printDefaults: boolean): JsonObject {
+  return m.permissions.length > 0 || printDefaults ? { permissions: m.permissions } : {};
+}
+
+/** `version` is always printed and `bindings` omitted when empty, whatever `printDefaults` says. */
+export function policyJson(m: Policy): JsonObject {
+  return { version: m.version, ...(m.bindings.length > 0 ? { bindings: m.bindings } : {}), etag: m.etag };
 }

@@ -25,3 +25,7 @@ export function billingAccountName(id: string): string {
 export function projectName(projectId: string): string {
   return `projects/${projectId}`;
 }
+
+export function projectBillingInfoName(projectId: string): string {
+  return `${projectName(projectId)}/billingInfo`;
+}

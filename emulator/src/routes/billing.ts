@@ -1,31 +1,33 @@
-import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import type { Caller } from "../authenticate";
+import {
+  checkRequestedPolicyVersion,
+  parseAccountListing,
+  parseBillingAccountId,
+  parseLinkTarget,
+  parsePermissions,
+  parseProjectListing,
+  parseProjectRef,
+} from "../billing/requestSyntax";
 import { BILLING_METHODS } from "../billingMethods";
 import type { EmulatorContext } from "../context";
-import { hasPermission, permissionsOn, policyBindings } from "../iam";
-import { decodePageToken, paginate, parsePageSize } from "../pagination";
-import { billingAccountJson, listJson, projectBillingInfoJson, visibleBillingAccountId } from "../proto3Json";
+import {
+  billingAccountJson,
+  listBillingAccountsJson,
+  listProjectBillingInfoJson,
+  policyJson,
+  projectBillingInfoJson,
+  testIamPermissionsJson,
+} from "../proto3Json";
 import { parseJsonObject, readMessage, type MessageField } from "../requestBody";
-import {
-  billingAccountName,
-  isBillingAccountId,
-  isProjectIdOrNumber,
-  parseBillingAccountName,
-  projectName,
-} from "../resourceNames";
-import {
-  iamPermissionDenied,
-  invalidArgument,
-  linkQuotaExceeded,
-  notFound,
-  preconditionFailed,
-} from "../rpcErrors";
-import type { ProjectRecord } from "../store/state";
 import { runBillingMethod, type MethodCall } from "./billingPipeline";
 import { sendNotFoundPage } from "./notFoundPage";
 
-/** Cloud Billing API v1 methods (contract §2). Each handler runs syntax → IAM → existence → preconditions. */
+/**
+ * Cloud Billing API v1 over HTTP (docs/cloud-billing-api.md §2). Each handler only translates: it reads
+ * the path, query and body into the domain's inputs (the syntax step, in the order the request is read),
+ * calls the billing domain (`ctx.billing`), which runs IAM → existence → preconditions, and renders its
+ * answer as proto3 JSON. The steps before syntax run in `billingPipeline.ts`.
+ */
 
 const PROJECT_BILLING_INFO_FIELDS: readonly MessageField[] = [
   { json: "name", proto: "name", type: "string" },
@@ -36,246 +38,75 @@ const PROJECT_BILLING_INFO_FIELDS: readonly MessageField[] = [
 const TEST_IAM_FIELDS: readonly MessageField[] = [
   { json: "permissions", proto: "permissions", type: "repeated string" },
 ];
-const PERMISSION_PATTERN = /^[a-z][a-zA-Z0-9]*(\.[a-zA-Z][a-zA-Z0-9]*){2}$/;
 
-function requireProjectSyntax(raw: string): void {
-  if (!isProjectIdOrNumber(raw))
-    throw invalidArgument(undefined, [
-      { field: "name", description: `Invalid project name: projects/${raw}` },
-    ]);
+type Json = Record<string, unknown>;
+
+/** A query parameter under its lowerCamelCase name or its snake_case one, as Google binds both. */
+function queryParam(call: MethodCall, camel: string, snake: string): string | null {
+  return call.query.get(camel) ?? call.query.get(snake);
 }
 
-function requireAccountSyntax(raw: string, field = "name"): void {
-  if (!isBillingAccountId(raw))
-    throw invalidArgument(undefined, [
-      { field, description: `Invalid billing account name: billingAccounts/${raw}` },
-    ]);
+function getBillingInfo(ctx: EmulatorContext, call: MethodCall, rawProject: string): Json {
+  const info = ctx.billing.getBillingInfo(call.caller, parseProjectRef(rawProject));
+  return projectBillingInfoJson(info, ctx.knobs.printDefaults);
 }
 
-function findProject(ctx: EmulatorContext, raw: string): ProjectRecord | undefined {
-  if (/^[0-9]+$/.test(raw)) return Object.values(ctx.state.projects).find((p) => p.projectNumber === raw);
-  return Object.prototype.hasOwnProperty.call(ctx.state.projects, raw) ? ctx.state.projects[raw] : undefined;
-}
-
-function requirePermission(ctx: EmulatorContext, caller: Caller, resource: string, permission: string): void {
-  if (!hasPermission(ctx.state.iam, caller.principal, resource, permission))
-    throw iamPermissionDenied(permission, resource);
-}
-
-function getBillingInfo(ctx: EmulatorContext, call: MethodCall, rawProject: string): Record<string, unknown> {
-  requireProjectSyntax(rawProject);
-  const project = findProject(ctx, rawProject);
-  requirePermission(
-    ctx,
-    call.caller,
-    projectName(project?.projectId ?? rawProject),
-    "resourcemanager.projects.get",
-  );
-  if (!project) throw notFound();
-  let shown = visibleBillingAccountId(project);
-  const stale = ctx.staleReads.get(project.projectId);
-  if (stale) {
-    shown = stale.billingAccountId;
-    stale.remainingReads -= 1;
-    if (stale.remainingReads <= 0) ctx.staleReads.delete(project.projectId);
-  }
-  return projectBillingInfoJson(
-    project.projectId,
-    shown,
-    shown ? ctx.state.billingAccounts[shown] : undefined,
-    ctx.knobs.printDefaults,
-  );
-}
-
-/** Reads the requested account from a ProjectBillingInfo body; null means unlink (no body, {}, or ""). */
-function requestedAccountId(call: MethodCall): string | null {
-  const message = readMessage(
+function updateBillingInfo(ctx: EmulatorContext, call: MethodCall, rawProject: string): Json {
+  const project = parseProjectRef(rawProject);
+  const body = readMessage(
     parseJsonObject(call.body, call.contentType),
     PROJECT_BILLING_INFO_FIELDS,
     "project_billing_info",
   );
-  const name = message.billingAccountName;
-  if (typeof name !== "string" || name === "") return null;
-  const id = parseBillingAccountName(name);
-  if (!id) {
-    throw invalidArgument(undefined, [
-      {
-        field: "project_billing_info.billing_account_name",
-        description: `Invalid billing account name "${name}"; expected billingAccounts/XXXXXX-XXXXXX-XXXXXX.`,
-      },
-    ]);
-  }
-  return id;
+  const name = body.billingAccountName;
+  const target = parseLinkTarget(typeof name === "string" ? name : undefined);
+  const info = ctx.billing.updateBillingInfo(call.caller, project, target);
+  return projectBillingInfoJson(info, ctx.knobs.printDefaults);
 }
 
-function linkedCount(ctx: EmulatorContext, accountId: string, except: string): number {
-  const countDeleted = ctx.knobs.deletedProjectsCountTowardQuota;
-  return Object.values(ctx.state.projects).filter(
-    (p) =>
-      p.billingAccountId === accountId &&
-      p.projectId !== except &&
-      (p.lifecycleState === "ACTIVE" || countDeleted),
-  ).length;
-}
-
-function updateBillingInfo(
-  ctx: EmulatorContext,
-  call: MethodCall,
-  rawProject: string,
-): Record<string, unknown> {
-  requireProjectSyntax(rawProject);
-  const target = requestedAccountId(call);
-  const project = findProject(ctx, rawProject);
-  const projectResource = projectName(project?.projectId ?? rawProject);
-  if (target === null) {
-    requirePermission(ctx, call.caller, projectResource, "resourcemanager.projects.deleteBillingAssignment");
-  } else {
-    requirePermission(ctx, call.caller, projectResource, "resourcemanager.projects.createBillingAssignment");
-    requirePermission(ctx, call.caller, billingAccountName(target), "billing.resourceAssociations.create");
-  }
-  if (!project) throw notFound();
-  const account = target === null ? undefined : ctx.state.billingAccounts[target];
-  if (target !== null && !account) throw notFound();
-
-  if (target !== null && account) {
-    if (project.lifecycleState === "DELETE_REQUESTED") {
-      throw preconditionFailed(
-        "PROJECT_DELETE_REQUESTED",
-        projectName(project.projectId),
-        `Project ${project.projectId} is pending deletion and cannot be linked to a billing account.`,
-      );
-    }
-    if (!account.open && ctx.knobs.closedAccountLinkRejected) {
-      throw preconditionFailed(
-        "BILLING_ACCOUNT_CLOSED",
-        billingAccountName(account.id),
-        `Billing account ${billingAccountName(account.id)} is closed.`,
-      );
-    }
-    const alreadyLinked = project.billingAccountId === target;
-    if (!alreadyLinked && linkedCount(ctx, target, project.projectId) >= account.projectLinkQuota)
-      throw linkQuotaExceeded(billingAccountName(target));
-  }
-
-  const previous = visibleBillingAccountId(project);
-  project.billingAccountId = target;
-  ctx.commit();
-  if (ctx.knobs.propagationDelayReads > 0 && previous !== target) {
-    // Keep the value readers saw before the first of a burst of writes, like a lagging replica.
-    const lagging = ctx.staleReads.get(project.projectId);
-    ctx.staleReads.set(project.projectId, {
-      billingAccountId: lagging ? lagging.billingAccountId : previous,
-      remainingReads: ctx.knobs.propagationDelayReads,
-    });
-  }
-  const shown = visibleBillingAccountId(project);
-  return projectBillingInfoJson(project.projectId, shown, account, ctx.knobs.printDefaults);
-}
-
-function getAccount(ctx: EmulatorContext, call: MethodCall, id: string): Record<string, unknown> {
-  requireAccountSyntax(id);
-  requirePermission(ctx, call.caller, billingAccountName(id), "billing.accounts.get");
-  const account = ctx.state.billingAccounts[id];
-  if (!account) throw notFound();
+function getAccount(ctx: EmulatorContext, call: MethodCall, rawId: string): Json {
+  const account = ctx.billing.getBillingAccount(call.caller, parseBillingAccountId(rawId));
   return billingAccountJson(account, ctx.knobs.printDefaults);
 }
 
-/** Only `master_billing_account=billingAccounts/…` is supported, as on Google (contract §5). */
-function parseAccountFilter(
-  raw: string | null,
-): ((masterBillingAccount: string | undefined) => boolean) | undefined {
-  if (raw === null || raw.trim() === "") return undefined;
-  const m =
-    /^\s*master_billing_account\s*=\s*"?(billingAccounts\/[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6})"?\s*$/.exec(
-      raw,
-    );
-  if (!m)
-    throw invalidArgument(undefined, [
-      {
-        field: "filter",
-        description: `Unsupported filter "${raw}"; only master_billing_account=billingAccounts/... is supported.`,
-      },
-    ]);
-  return (master) => master === m[1];
-}
-
-function listAccounts(ctx: EmulatorContext, call: MethodCall): Record<string, unknown> {
-  const pageSize = parsePageSize(call.query.get("pageSize") ?? call.query.get("page_size"));
-  const filter = parseAccountFilter(call.query.get("filter"));
-  const parent = call.query.get("parent");
-  const scope = `billingAccounts?filter=${call.query.get("filter") ?? ""}&parent=${parent ?? ""}`;
-  const offset = decodePageToken(call.query.get("pageToken") ?? call.query.get("page_token"), scope);
-  const visible = Object.values(ctx.state.billingAccounts)
-    .filter((a) =>
-      hasPermission(ctx.state.iam, call.caller.principal, billingAccountName(a.id), "billing.accounts.get"),
-    )
-    .filter((a) => !filter || filter(a.masterBillingAccount))
-    .filter((a) => !parent || a.parent === parent)
-    .sort((a, b) => a.id.localeCompare(b.id));
-  const page = paginate(visible, offset, pageSize, scope);
-  return listJson(
-    "billingAccounts",
-    page.items.map((a) => billingAccountJson(a, ctx.knobs.printDefaults)),
-    page.nextPageToken,
+function listAccounts(ctx: EmulatorContext, call: MethodCall): Json {
+  const listing = parseAccountListing({
+    pageSize: queryParam(call, "pageSize", "page_size"),
+    filter: call.query.get("filter"),
+    pageToken: queryParam(call, "pageToken", "page_token"),
+    parent: call.query.get("parent"),
+  });
+  return listBillingAccountsJson(
+    ctx.billing.listBillingAccounts(call.caller, listing),
     ctx.knobs.printDefaults,
   );
 }
 
-function listProjects(ctx: EmulatorContext, call: MethodCall, id: string): Record<string, unknown> {
-  requireAccountSyntax(id);
-  const pageSize = parsePageSize(call.query.get("pageSize") ?? call.query.get("page_size"));
-  const scope = `billingAccounts/${id}/projects`;
-  const offset = decodePageToken(call.query.get("pageToken") ?? call.query.get("page_token"), scope);
-  requirePermission(ctx, call.caller, billingAccountName(id), "billing.resourceAssociations.list");
-  const account = ctx.state.billingAccounts[id];
-  if (!account) throw notFound();
-  const linked = Object.values(ctx.state.projects)
-    .filter((p) => visibleBillingAccountId(p) === id)
-    .sort((a, b) => a.projectId.localeCompare(b.projectId));
-  const page = paginate(linked, offset, pageSize, scope);
-  const items = page.items.map((p) =>
-    projectBillingInfoJson(p.projectId, id, account, ctx.knobs.printDefaults),
+function listProjects(ctx: EmulatorContext, call: MethodCall, rawId: string): Json {
+  const listing = parseProjectListing(parseBillingAccountId(rawId), {
+    pageSize: queryParam(call, "pageSize", "page_size"),
+    pageToken: queryParam(call, "pageToken", "page_token"),
+  });
+  return listProjectBillingInfoJson(
+    ctx.billing.listProjectBillingInfo(call.caller, listing),
+    ctx.knobs.printDefaults,
   );
-  return listJson("projectBillingInfo", items, page.nextPageToken, ctx.knobs.printDefaults);
 }
 
-function testIamPermissions(ctx: EmulatorContext, call: MethodCall, id: string): Record<string, unknown> {
-  requireAccountSyntax(id, "resource");
-  const message = readMessage(parseJsonObject(call.body, call.contentType), TEST_IAM_FIELDS, "");
-  const requested = Array.isArray(message.permissions) ? message.permissions : [];
-  const malformed = requested.find((p) => !PERMISSION_PATTERN.test(p));
-  if (malformed !== undefined) {
-    throw invalidArgument(`Permission ${malformed} is not valid.`, [
-      { field: "permissions", description: `Permission ${malformed} is not valid.` },
-    ]);
-  }
-  if (!ctx.state.billingAccounts[id]) throw notFound();
-  const held = permissionsOn(ctx.state.iam, call.caller.principal, billingAccountName(id));
-  const granted = [...new Set(requested.filter((p) => held.has(p)))];
-  return granted.length > 0 || ctx.knobs.printDefaults ? { permissions: granted } : {};
+function testIamPermissions(ctx: EmulatorContext, call: MethodCall, rawId: string): Json {
+  const id = parseBillingAccountId(rawId, "resource");
+  const body = readMessage(parseJsonObject(call.body, call.contentType), TEST_IAM_FIELDS, "");
+  const permissions = parsePermissions(Array.isArray(body.permissions) ? body.permissions : []);
+  const held = ctx.billing.testIamPermissions(call.caller, id, permissions);
+  return testIamPermissionsJson(held, ctx.knobs.printDefaults);
 }
 
-function getIamPolicy(ctx: EmulatorContext, call: MethodCall, id: string): Record<string, unknown> {
-  requireAccountSyntax(id, "resource");
-  const version =
-    call.query.get("options.requestedPolicyVersion") ?? call.query.get("options.requested_policy_version");
-  if (version !== null && !["0", "1", "3"].includes(version)) {
-    throw invalidArgument(undefined, [
-      {
-        field: "options.requested_policy_version",
-        description: `Invalid requested policy version ${version}; expected 0, 1 or 3.`,
-      },
-    ]);
-  }
-  requirePermission(ctx, call.caller, billingAccountName(id), "billing.accounts.getIamPolicy");
-  if (!ctx.state.billingAccounts[id]) throw notFound();
-  const bindings = policyBindings(ctx.state.iam, billingAccountName(id));
-  const etag = createHash("sha256")
-    .update(JSON.stringify(bindings))
-    .digest()
-    .subarray(0, 8)
-    .toString("base64");
-  return { version: 1, ...(bindings.length > 0 ? { bindings } : {}), etag };
+function getIamPolicy(ctx: EmulatorContext, call: MethodCall, rawId: string): Json {
+  const id = parseBillingAccountId(rawId, "resource");
+  checkRequestedPolicyVersion(
+    queryParam(call, "options.requestedPolicyVersion", "options.requested_policy_version"),
+  );
+  return policyJson(ctx.billing.getIamPolicy(call.caller, id));
 }
 
 /** `billingAccounts/{id}` and `billingAccounts/{id}:verb` share one path segment; split on the colon. */

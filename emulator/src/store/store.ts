@@ -2,7 +2,7 @@ import type { IamBinding } from "../iam";
 import type { BillingAccountRecord, EmulatorState, ProjectRecord } from "./state";
 
 /**
- * The billing world's reads and writes: projects, billing accounts, their links and IAM bindings.
+ * The billing world as the billing domain (`billing/cloudBilling.ts`) reads and changes it.
  *
  * Every method is synchronous, and a write is durable when it returns. Node runs one synchronous step at a
  * time, so a check followed by a write (the link quota) can never interleave with another request's write,
@@ -29,8 +29,9 @@ export interface BillingStore {
 }
 
 /**
- * The whole emulator world (the state file's schema, `state.ts`) and its persistence. Code that edits
- * `state` in place calls `commit()` afterwards.
+ * The whole emulator world (the state file's schema, `state.ts`) and its persistence. The billing domain
+ * uses only `BillingStore`; the OAuth side (`tokens.ts`, `routes/oauth.ts`) still edits `state` in place
+ * and then calls `commit()`.
  */
 export interface StateStore extends BillingStore {
   readonly state: EmulatorState;
