@@ -33,7 +33,8 @@ export function decideFault(ctx: EmulatorContext, methodName: string): FaultDeci
 
 /**
  * Fixed one-minute windows per consumer project on the emulator clock (Google documents a
- * per-minute, per-project quota, contract §8). Returns the seconds to wait, or 0 when allowed.
+ * per-minute, per-project quota, docs/cloud-billing-api.md §8). Returns the seconds to wait, or 0 when
+ * allowed.
  */
 export function rateLimitRetryAfterSeconds(ctx: EmulatorContext, consumerProjectNumber: string): number {
   const limit = ctx.knobs.rateLimitPerMinute;

@@ -26,13 +26,16 @@ export const knobsSchema = z.strictObject({
   dropConnectionRate: z.number().min(0).max(1),
   /** After a billing-info write, this many getBillingInfo reads still see the previous value. */
   propagationDelayReads: z.number().int().nonnegative(),
-  /** Reject cloud-billing.readonly on projects.getBillingInfo (Google's prose docs vs discovery, contract §2.1). */
+  /**
+   * Reject cloud-billing.readonly on projects.getBillingInfo (Google's prose docs vs discovery,
+   * docs/cloud-billing-api.md §2.1).
+   */
   strictReadonlyScope: z.boolean(),
   /** Print default-valued proto3 fields (`"billingAccountName": ""`, `"billingEnabled": false`). */
   printDefaults: z.boolean(),
   /** Answer FAILED_PRECONDITION to a link to a closed account instead of accepting it with billingEnabled=false. */
   closedAccountLinkRejected: z.boolean(),
-  /** Projects pending deletion keep counting toward their account's link quota (contract §10). */
+  /** Projects pending deletion keep counting toward their link quota (docs/cloud-billing-api.md §10). */
   deletedProjectsCountTowardQuota: z.boolean(),
   /** When set to a seeded principal's email, the consent page approves immediately as that principal. */
   autoApproveAs: z.string().nullable(),

@@ -1,5 +1,5 @@
 /**
- * RFC 6749 §5.2 error responses, worded as Google words them (docs: oauth-and-credentials.md §2.2–2.4).
+ * RFC 6749 §5.2 error responses, worded as Google words them (docs/oauth.md §2.2–2.4).
  * The OAuth routes build every error through these, so the wording lives in one table.
  */
 export class OAuthError extends Error {

@@ -1,9 +1,9 @@
 import { SERVICE_NAME, type BillingMethod } from "./billingMethods";
 
 /**
- * Every Cloud Billing error the emulator can produce, in the google.rpc.Status envelope of the
- * contract (§6). Handlers throw an RpcError; only `rpcErrorEnvelope` turns it into a body, so the
- * shape cannot drift between call sites.
+ * Every Cloud Billing error the emulator can produce, in the google.rpc.Status envelope of
+ * docs/cloud-billing-api.md §6. Handlers throw an RpcError; only `rpcErrorEnvelope` turns it into a body,
+ * so the shape cannot drift between call sites.
  */
 
 export type CanonicalStatus =
@@ -27,7 +27,10 @@ const HTTP_STATUS: Record<CanonicalStatus, number> = {
   UNAVAILABLE: 503,
 };
 
-/** Legacy `errors[0]` reason/domain per status, used unless a variant names its own (contract §6.1). */
+/**
+ * Legacy `errors[0]` reason/domain per status, used unless a variant names its own
+ * (docs/cloud-billing-api.md §6.1).
+ */
 const DEFAULT_LEGACY: Record<CanonicalStatus, LegacyError> = {
   INVALID_ARGUMENT: { reason: "badRequest", domain: "global" },
   FAILED_PRECONDITION: { reason: "failedPrecondition", domain: "global" },

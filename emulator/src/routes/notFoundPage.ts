@@ -4,7 +4,7 @@ import { annotate } from "../annotations";
 
 /**
  * Google's front end answers a path that matches no method with this HTML page, not JSON
- * (contract §1; pulumi/pulumi-gcp#1212). Clients must cope with a non-JSON error body.
+ * (docs/cloud-billing-api.md §1; pulumi/pulumi-gcp#1212). Clients must cope with a non-JSON error body.
  */
 export function notFoundPageHtml(path: string): string {
   return `<!DOCTYPE html>
