@@ -24,14 +24,21 @@ export type IssueTokenRequest = z.infer<typeof issueTokenSchema>;
 
 export const deleteProjectSchema = z.strictObject({ purge: z.boolean().default(false) });
 
+/*
+ * Operator changes are saved before they return: the in-process API is synchronous, so a test may stop the
+ * emulator and start another on the same state file right after.
+ */
+
 /** Deletes a project as Resource Manager would (`billing/outOfBandChanges.ts`); throws on an unknown one. */
 export function deleteProject(ctx: EmulatorContext, projectId: string, purge: boolean): void {
   outOfBand.deleteProject(ctx.store, projectId, purge);
+  ctx.commit();
 }
 
 /** Closes or reopens a billing account as in the Cloud console. Throws on an unknown account. */
 export function setBillingAccountOpen(ctx: EmulatorContext, accountId: string, open: boolean): void {
   outOfBand.setBillingAccountOpen(ctx.store, accountId, open);
+  ctx.commit();
 }
 
 /** The custom verbs of `POST /__emulator/billingAccounts/{id}:verb`, and the `open` state each sets. */

@@ -112,6 +112,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       // node-fetch keeps idle sockets alive; without this the test runner never exits (docs/oauth.md §7).
       app.server.closeAllConnections();
       await app.close();
+      // A request cut off by the close may have changed the state without waiting for its save.
+      await ctx.store.settled();
     },
   };
 }

@@ -1,8 +1,9 @@
 // The emulator's billing domain (emulator/src/billing/) run over each store, memory and file: the same
 // rules must hold on both, and after every test a reopened store must hold exactly what the domain left.
-// Then what only the file store promises: atomic writes and a refusal of files it did not write.
+// Then what only the file store promises: atomic saves, writes saved together, and a refusal of files it
+// did not write.
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
+import fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
@@ -119,8 +120,9 @@ forEachStore((stores) => {
     knobs = defaultKnobs();
     billing = new CloudBilling(store, () => knobs);
   });
-  afterEach(() => {
-    assert.deepEqual(stores.reopen().state, store.state, "every change is durable when the method returns");
+  afterEach(async () => {
+    await store.settled();
+    assert.deepEqual(stores.reopen().state, store.state, "every change is durable once settled() resolves");
   });
 
   const shows = (projectId: string, caller = admin) =>
@@ -502,6 +504,9 @@ describe("file store guarantees", () => {
     file = path.join(dir, "nested", "state.json");
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  /** A project's link as the state file has it. */
+  const savedLink = (projectId: string): unknown =>
+    JSON.parse(fs.readFileSync(file, "utf8")).projects[projectId].billingAccountId;
 
   it("a missing file is created from the initial state, readable by its owner only", () => {
     FileStore.open(file, seedState);
@@ -509,21 +514,60 @@ describe("file store guarantees", () => {
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
   });
 
-  it("writes leave no temporary file, and a reopened store does not call for the initial state", () => {
+  it("writes leave no temporary file, and a reopened store does not call for the initial state", async () => {
     const store = FileStore.open(file, seedState);
     store.setProjectBillingAccount("sandbox-one", MAIN);
     store.setBillingAccountOpen(SANDBOX, false);
+    await store.settled();
     assert.deepEqual(fs.readdirSync(path.dirname(file)), ["state.json"]);
     const reopened = FileStore.open(file, () => assert.fail("the file exists"));
     assert.equal(reopened.project("sandbox-one")?.billingAccountId, MAIN);
     assert.equal(reopened.billingAccount(SANDBOX)?.open, false);
   });
 
-  it("a crash in the middle of a write leaves the previous state: the half-written file is a temporary one", () => {
+  it("a crash in the middle of a save leaves the previous state: the half-written file is a temporary one", async () => {
     const store = FileStore.open(file, seedState);
     store.setProjectBillingAccount("sandbox-one", MAIN);
+    await store.settled();
     fs.writeFileSync(`${file}.99999.1.tmp`, '{"version":1,"proj');
     assert.equal(FileStore.open(file, seedState).project("sandbox-one")?.billingAccountId, MAIN);
+  });
+
+  it("typed writes made in one turn of the event loop share one save, done when settled() resolves", async (t) => {
+    const store = FileStore.open(file, seedState);
+    const renames = t.mock.method(fs, "renameSync");
+    for (const p of ["team-01", "team-02", "team-03"]) store.setProjectBillingAccount(p, MAIN);
+    assert.equal(savedLink("team-01"), null, "not saved yet");
+    await store.settled();
+    assert.deepEqual([savedLink("team-01"), savedLink("team-03")], [MAIN, MAIN]);
+    assert.equal(renames.mock.callCount(), 1);
+    await store.settled();
+    assert.equal(renames.mock.callCount(), 1, "nothing left to save");
+  });
+
+  it("commit() saves at once, changes made to the state in place included", () => {
+    const store = FileStore.open(file, seedState);
+    store.setProjectBillingAccount("team-01", MAIN);
+    store.state.projects["team-02"].billingAccountId = MAIN;
+    store.commit();
+    assert.deepEqual([savedLink("team-01"), savedLink("team-02")], [MAIN, MAIN]);
+  });
+
+  it("a failed save rejects settled(); the changes stay unsaved until the next save", async (t) => {
+    const store = FileStore.open(file, seedState);
+    const writes = t.mock.method(fs, "writeFileSync", () => {
+      throw new Error("ENOSPC: no space left on device");
+    });
+    try {
+      store.setProjectBillingAccount("team-01", MAIN);
+      await assert.rejects(store.settled(), /ENOSPC/);
+    } finally {
+      writes.mock.restore();
+    }
+    assert.equal(savedLink("team-01"), null);
+    store.setProjectBillingAccount("team-02", MAIN);
+    await store.settled();
+    assert.deepEqual([savedLink("team-01"), savedLink("team-02")], [MAIN, MAIN]);
   });
 
   it("a file that is not this emulator's state is refused with a StateFileError naming it", () => {

@@ -50,9 +50,25 @@ function consumerHint(ctx: EmulatorContext): string {
 }
 
 /**
- * Runs one Cloud Billing method through the contract's check order (§7): faults and latency, then
- * authentication, scope and consumer project, rate quota, then the handler, which does syntax → IAM →
- * existence → preconditions itself and returns the response message.
+ * Runs the handler, then waits until the state it saw is saved. A state file saves the writes of one turn of
+ * the event loop together (`store/file.ts`), and no answer, success or error (a link quota another request's
+ * link just filled), may report a change that a crash could still lose.
+ */
+async function onceSaved(
+  ctx: EmulatorContext,
+  run: () => Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  try {
+    return run();
+  } finally {
+    await ctx.store.settled();
+  }
+}
+
+/**
+ * Runs one Cloud Billing method through the check order of docs/cloud-billing-api.md §7: faults and latency,
+ * then authentication, scope and consumer project, rate quota, then the handler (`billing.ts`), which does
+ * syntax and calls the billing domain for IAM → existence → preconditions, and returns the response.
  */
 export async function runBillingMethod(
   ctx: EmulatorContext,
@@ -91,7 +107,9 @@ export async function runBillingMethod(
     // Checked before the handler runs, so a bad `fields` on a PUT changes nothing.
     const { fields } = readResponseOptions(query, method.response);
     const body = typeof req.body === "string" ? req.body : "";
-    const result = handler({ caller, query, body, contentType: req.headers["content-type"] });
+    const result = await onceSaved(ctx, () =>
+      handler({ caller, query, body, contentType: req.headers["content-type"] }),
+    );
     sendJson(reply, 200, fields ? fields.apply(result) : result, pretty);
   } catch (err) {
     if (err instanceof RpcError) return sendRpcError(reply, err, pretty);

@@ -38,15 +38,25 @@ function readStateFile(file: string): EmulatorState | undefined {
 }
 
 /**
- * The memory store plus a JSON state file that holds the whole world after every write. Reads never touch
- * the file: this process is its only writer, so the copy in memory is always the newest.
+ * The memory store plus a JSON state file that holds the whole world. Reads never touch the file: this
+ * process is its only writer, so the copy in memory is always the newest.
  *
- * Each write goes to a temporary file in the same directory, which is then renamed over the target. Rename is
- * atomic on POSIX, so a crash leaves either the old or the new state, never half a file. Writes are
- * synchronous, so two requests cannot interleave them, and a change is on disk before its response is sent.
+ * Each save writes a temporary file in the same directory and renames it over the target. Rename is atomic
+ * on POSIX, so a crash leaves either the old or the new state, never half a file. Saves are synchronous, so
+ * two of them cannot interleave.
+ *
+ * A save writes the whole state, so one per change would make N concurrent writes cost N whole-file writes.
+ * Typed writes (the Cloud Billing methods') are therefore saved together: the first schedules a save for
+ * the end of the current turn of the event loop, and every write made before that save runs shares it.
+ * Their requests wait for `settled()` before answering, so no answer reports a change a crash could lose.
+ * `commit()`, used by OAuth and operator changes and by `replace()`, saves at once.
  */
 export class FileStore extends MemoryStore {
   private sequence = 0;
+  /** Whether `state` holds changes the file does not. */
+  #unsaved = false;
+  /** The scheduled save of the typed writes made since the last save, if any. */
+  #saving: Promise<void> | undefined;
 
   private constructor(
     private readonly file: string,
@@ -63,7 +73,40 @@ export class FileStore extends MemoryStore {
     return store;
   }
 
-  protected override persist(): void {
+  override commit(): void {
+    this.save();
+    this.#unsaved = false;
+  }
+
+  override settled(): Promise<void> {
+    return this.#saving ?? Promise.resolve();
+  }
+
+  protected override changed(): void {
+    this.#unsaved = true;
+    this.#saving ??= this.saveAfterThisTurn();
+  }
+
+  /** `setImmediate` runs after the I/O callbacks of this turn, so every request read in it shares the save. */
+  private saveAfterThisTurn(): Promise<void> {
+    const saving = new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        this.#saving = undefined;
+        try {
+          if (this.#unsaved) this.commit();
+          resolve();
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+    // The requests that wrote await it and answer 500 on failure. Should none wait, the failure must not end
+    // the process: the changes stay unsaved, and the next save writes them.
+    saving.catch(() => undefined);
+    return saving;
+  }
+
+  private save(): void {
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.${++this.sequence}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(this.state, null, 2) + "\n", { mode: 0o600 });

@@ -9,8 +9,8 @@ function own<T>(records: Record<string, T>, key: string): T | undefined {
 }
 
 /**
- * State that lives as long as the process. Every write ends in `persist()`, which does nothing here;
- * `FileStore` overrides it to write the state file, and is otherwise this store.
+ * State that lives as long as the process. Every typed write ends in `changed()`, which does nothing here;
+ * `FileStore` overrides it and `commit()` to write the state file, and is otherwise this store.
  */
 export class MemoryStore implements StateStore {
   #state: EmulatorState;
@@ -23,17 +23,20 @@ export class MemoryStore implements StateStore {
     return this.#state;
   }
 
-  commit(): void {
-    this.persist();
+  /** Nothing to make durable: the live object is the only copy. */
+  commit(): void {}
+
+  settled(): Promise<void> {
+    return Promise.resolve();
   }
 
   replace(state: EmulatorState): void {
     this.#state = state;
-    this.persist();
+    this.commit();
   }
 
-  /** Makes the current state durable. In memory there is nothing to do: the live object is the only copy. */
-  protected persist(): void {}
+  /** Called after each typed write, once the change is in `state`. */
+  protected changed(): void {}
 
   project(projectId: string): Readonly<ProjectRecord> | undefined {
     return own(this.#state.projects, projectId);
@@ -61,26 +64,26 @@ export class MemoryStore implements StateStore {
 
   setProjectBillingAccount(projectId: string, accountId: string | null): void {
     this.existingProject(projectId).billingAccountId = accountId;
-    this.persist();
+    this.changed();
   }
 
   markProjectDeleteRequested(projectId: string): void {
     this.existingProject(projectId).lifecycleState = "DELETE_REQUESTED";
-    this.persist();
+    this.changed();
   }
 
   removeProject(projectId: string): void {
     this.existingProject(projectId);
     delete this.#state.projects[projectId];
     this.#state.iam = this.#state.iam.filter((b) => b.resource !== projectName(projectId));
-    this.persist();
+    this.changed();
   }
 
   setBillingAccountOpen(accountId: string, open: boolean): void {
     const account = own(this.#state.billingAccounts, accountId);
     if (!account) throw new Error(`store: unknown billing account ${accountId}`);
     account.open = open;
-    this.persist();
+    this.changed();
   }
 
   /** Callers check existence first (it is a step of the check order); a miss here is a bug. */

@@ -4,10 +4,10 @@ import type { BillingAccountRecord, EmulatorState, ProjectRecord } from "./state
 /**
  * The billing world as the billing domain (`billing/cloudBilling.ts`) reads and changes it.
  *
- * Every method is synchronous, and a write is durable when it returns. Node runs one synchronous step at a
- * time, so a check followed by a write (the link quota) can never interleave with another request's write,
- * and no lock is needed. Records come back read-only: a change that bypassed the write methods would also
- * bypass persistence.
+ * Every method is synchronous, and a write shows in every later read at once. Node runs one synchronous
+ * step at a time, so a check followed by a write (the link quota) can never interleave with another
+ * request's write, and no lock is needed. When a write is durable is the `StateStore`'s business. Records
+ * come back read-only: a change that bypassed the write methods would also bypass persistence.
  */
 export interface BillingStore {
   /** Looked up by project id only; see `projectByNumber`. */
@@ -35,8 +35,13 @@ export interface BillingStore {
  */
 export interface StateStore extends BillingStore {
   readonly state: EmulatorState;
-  /** Makes in-place edits of `state` durable. */
+  /** Makes every change so far durable before it returns, in-place edits of `state` included. */
   commit(): void;
-  /** Swaps in a whole new world (a reset to the seed) and makes it durable. */
+  /**
+   * Resolves once every change so far, typed writes included, is durable; rejects if saving them failed.
+   * An answer that depends on a change must wait for this before it is sent.
+   */
+  settled(): Promise<void>;
+  /** Swaps in a whole new world (a reset to the seed) and makes it durable before it returns. */
   replace(state: EmulatorState): void;
 }
