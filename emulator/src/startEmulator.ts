@@ -1,6 +1,9 @@
 import type { AddressInfo } from "node:net";
 import { EmulatorContext } from "./context";
 import { deleteProject, issueAccessToken } from "./control";
+import type { Jwks } from "./identities/identitySeed";
+import { setOidcProviderJwks } from "./identities/oidcKeys";
+import { addServiceAccountKey, setServiceAccountDisabled } from "./identities/serviceAccounts";
 import type { Knobs } from "./knobs";
 import type { LoggedRequest, RequestCounts } from "./requestLog";
 import { loadSeed, type SeedObject } from "./seed";
@@ -41,6 +44,10 @@ export interface RunningEmulator {
   /** `${url}/`: the Cloud Billing API root; methods live under `${url}/v1/...`. */
   apiRoot: string;
   oauth: OAuthEndpoints;
+  /** `${url}/v1/token`: the Security Token Service's token exchange (sts.googleapis.com/v1/token). */
+  stsTokenUrl: string;
+  /** `${url}/`: the IAM Credentials API root (iamcredentials.googleapis.com/); methods under `v1/`. */
+  iamCredentialsRoot: string;
   /** `${url}/__emulator`: the operator surface. */
   controlUrl: string;
   requestLog(): LoggedRequest[];
@@ -56,6 +63,12 @@ export interface RunningEmulator {
   advanceClock(ms: number): void;
   /** Deletes a project out of band, as Resource Manager would; `purge` removes it for good. */
   deleteProject(projectId: string, options?: { purge?: boolean }): void;
+  /** Registers a public key (PEM) for a service account's JWT-bearer assertions; returns its key id. */
+  addServiceAccountKey(email: string, publicKeyPem: string): string;
+  /** Disables or re-enables a service account (its existing tokens stop or start working again). */
+  setServiceAccountDisabled(email: string, disabled: boolean): void;
+  /** Replaces the keys an OIDC provider trusts (`projects/N/locations/global/workloadIdentityPools/P/providers/X`). */
+  setOidcProviderJwks(provider: string, jwks: Jwks): void;
   /** Closes the listener and every open socket. */
   stop(): Promise<void>;
 }
@@ -82,6 +95,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       tokenInfoUrl: `${url}/tokeninfo`,
       revokeUrl: `${url}/revoke`,
     },
+    stsTokenUrl: `${url}/v1/token`,
+    iamCredentialsRoot: `${url}/`,
     controlUrl: `${url}/__emulator`,
     requestLog: () => ctx.log.list(),
     counts: () => ctx.log.counts(),
@@ -92,6 +107,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     issueAccessToken: (p) => issueAccessToken(ctx, p).token,
     advanceClock: (ms) => ctx.clock.advance(ms),
     deleteProject: (projectId, options) => deleteProject(ctx, projectId, options?.purge ?? false),
+    addServiceAccountKey: (email, publicKeyPem) => addServiceAccountKey(ctx, email, publicKeyPem),
+    setServiceAccountDisabled: (email, disabled) => setServiceAccountDisabled(ctx, email, disabled),
+    setOidcProviderJwks: (provider, jwks) => setOidcProviderJwks(ctx, provider, jwks),
     stop: async () => {
       if (stopped) return;
       stopped = true;

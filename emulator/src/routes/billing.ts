@@ -58,7 +58,7 @@ function findProject(ctx: EmulatorContext, raw: string): ProjectRecord | undefin
 }
 
 function requirePermission(ctx: EmulatorContext, caller: Caller, resource: string, permission: string): void {
-  if (!hasPermission(ctx.state.iam, caller.principal, resource, permission))
+  if (!hasPermission(ctx.state.iam, caller, resource, permission))
     throw iamPermissionDenied(permission, resource);
 }
 
@@ -207,7 +207,7 @@ function listAccounts(ctx: EmulatorContext, call: MethodCall): Record<string, un
   const offset = decodePageToken(call.query.get("pageToken") ?? call.query.get("page_token"), scope);
   const visible = Object.values(ctx.state.billingAccounts)
     .filter((a) =>
-      hasPermission(ctx.state.iam, call.caller.principal, billingAccountName(a.id), "billing.accounts.get"),
+      hasPermission(ctx.state.iam, call.caller, billingAccountName(a.id), "billing.accounts.get"),
     )
     .filter((a) => !filter || filter(a.masterBillingAccount))
     .filter((a) => !parent || a.parent === parent)
@@ -250,7 +250,7 @@ function testIamPermissions(ctx: EmulatorContext, call: MethodCall, id: string):
     ]);
   }
   if (!ctx.state.billingAccounts[id]) throw notFound();
-  const held = permissionsOn(ctx.state.iam, call.caller.principal, billingAccountName(id));
+  const held = permissionsOn(ctx.state.iam, call.caller, billingAccountName(id));
   const granted = [...new Set(requested.filter((p) => held.has(p)))];
   return granted.length > 0 || ctx.knobs.printDefaults ? { permissions: granted } : {};
 }
