@@ -27,7 +27,6 @@ export type HttpResult =
   | { kind: "response"; status: number; bodyText: string; header(name: string): string | null }
   | { kind: "network"; code: string };
 
-
 /**
  * errorRedactor for every gaxios instance we create (including google-auth-library's transporter):
  * gaxios' default leaves `refresh_token`, `code` and `access_token` in request bodies (§5.5), so drop
