@@ -63,6 +63,8 @@ export interface BillingStackOptions {
   workDir?: string;
   /** More stack config, set along with the emulator endpoints. */
   config?: Record<string, { value: string; secret?: boolean }>;
+  /** Also point gcp-billing:stsTokenUrl and gcp-billing:iamCredentialsEndpoint at the emulator. */
+  identityEndpoints?: boolean;
 }
 
 /** The admin principal's client for an emulator, for out-of-band changes and reading live state. */
@@ -90,6 +92,12 @@ export async function createBillingStack(options: BillingStackOptions = {}): Pro
     config: {
       "gcp-billing:apiEndpoint": { value: emulator.apiRoot },
       "gcp-billing:oauthTokenUrl": { value: emulator.oauth.tokenUrl },
+      ...(options.identityEndpoints
+        ? {
+            "gcp-billing:stsTokenUrl": { value: emulator.stsTokenUrl },
+            "gcp-billing:iamCredentialsEndpoint": { value: emulator.iamCredentialsRoot },
+          }
+        : {}),
       ...options.config,
     },
   });
