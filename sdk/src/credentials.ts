@@ -196,7 +196,7 @@ function withImpersonation(found: ResolvedCredential, input: ResolveCredentialsI
     serviceAccount,
     delegates: [],
     origin,
-    via: via as ResolvedCredential,
+    via,
     ...(quotaProject ? { quotaProject } : {}),
   };
 }

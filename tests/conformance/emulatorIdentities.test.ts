@@ -1,6 +1,11 @@
 // Identity conformance: google-auth-library's own classes (JWT, Impersonated, IdentityPoolClient — clients
 // nobody here wrote) against the emulator's JWT-bearer grant, IAM Credentials generateAccessToken and STS
 // token exchange; then the exact error bodies with raw HTTP. Keys and OIDC tokens are made at run time.
+// A safety net under the loopback guards (tests/support/identities.ts): any request that is not to
+// 127.0.0.1 goes to a proxy on a closed local port instead of leaving the machine, so even a regression
+// that sent a token to a Google host could not reach Google.
+process.env.NO_PROXY = "127.0.0.1,localhost";
+process.env.HTTPS_PROXY = "http://127.0.0.1:9";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";

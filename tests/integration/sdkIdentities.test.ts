@@ -5,6 +5,11 @@
  * log and the sdk's observer (it went through the pipeline); every failure by its hint; no secret reaches a
  * message.
  */
+// A safety net under the loopback guards (tests/support/identities.ts): any request that is not to
+// 127.0.0.1 goes to a proxy on a closed local port instead of leaving the machine, so even a regression
+// that sent a token to a Google host could not reach Google.
+process.env.NO_PROXY = "127.0.0.1,localhost";
+process.env.HTTPS_PROXY = "http://127.0.0.1:9";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
