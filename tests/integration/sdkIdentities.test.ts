@@ -312,7 +312,7 @@ describe("workload identity federation (external_account)", () => {
     assert.deepEqual(log(), [], "nothing was sent");
   });
 
-  it("url-sourced, as google-github-actions/auth writes it: the request token is sent and never shown", async () => {
+  it("url-sourced, as google-github-actions/auth writes it: the request token is sent and never shown", async (t) => {
     const requestToken = `gh-request-token-${Math.random().toString(36).slice(2)}`;
     const oidc = signJwt(key, githubClaims("acme/infra"));
     const seen: string[] = [];
@@ -326,7 +326,7 @@ describe("workload identity federation (external_account)", () => {
       );
     });
     await new Promise<void>((r) => github.listen(0, "127.0.0.1", r));
-    after(() => new Promise<void>((r) => (github.closeAllConnections(), github.close(() => r()))));
+    t.after(() => new Promise<void>((r) => (github.closeAllConnections(), github.close(() => r()))));
     const url = `http://127.0.0.1:${(github.address() as AddressInfo).port}/idtoken?api-version=2.0&audience=x`;
     const json = {
       ...(externalAccountJson(emu, "unused", DEPLOYER) as Record<string, unknown>),
