@@ -83,6 +83,7 @@ interface DoctorFlags {
   credentials?: string;
   quotaProject?: string;
   apiEndpoint?: string;
+  impersonateServiceAccount?: string;
 }
 
 export interface TerminalInfo {
@@ -172,15 +173,21 @@ The refresh token is never printed. A callback with a wrong state is rejected an
     )
     .option(
       "--credentials <fileOrJson>",
-      "like the gcp-billing:credentials stack config: an authorized_user file path or its contents",
+      "like the gcp-billing:credentials stack config: a credentials file path (authorized_user, impersonated_service_account, external_account, service_account) or its contents",
     )
     .option("--quota-project <project>", "like gcp-billing:quotaProject")
     .option("--api-endpoint <url>", "like gcp-billing:apiEndpoint")
+    .option(
+      "--impersonate-service-account <email>",
+      "like gcp-billing:impersonateServiceAccount (else GOOGLE_IMPERSONATE_SERVICE_ACCOUNT)",
+    )
     .addHelpText(
       "after",
       `
 Without --credentials, credentials resolve like the provider's: GOOGLE_OAUTH_ACCESS_TOKEN, GOOGLE_CREDENTIALS,
-GOOGLE_APPLICATION_CREDENTIALS, then gcloud's application default credentials. Exit code 1 if any check fails.`,
+GOOGLE_APPLICATION_CREDENTIALS, then gcloud's application default credentials. The Credentials line names the
+kind and, for service accounts, impersonation and workload identity federation, the principal the API sees.
+Exit code 1 if any check fails.`,
     )
     .action(async (flags: DoctorFlags) => {
       const result = await doctor({ ...flags, env, logger });

@@ -3,6 +3,7 @@ import type { RequestAnnotation } from "./annotations";
 import type { BillingMethod } from "./billingMethods";
 import type { EmulatorContext } from "./context";
 import { hasPermission } from "./iam";
+import { memberIdsOf } from "./identities/members";
 import {
   credentialsMissing,
   invalidCredentials,
@@ -18,7 +19,10 @@ import { activeAccessToken } from "./tokens";
 
 /** Who is calling, established by steps 2–4 of the contract's check order (§7). */
 export interface Caller {
+  /** The email, or a federated identity's `principal://` string: what the request log shows. */
   principal: string;
+  /** The IAM member strings the caller matches (members.ts); IAM checks use these. */
+  memberIds: readonly string[];
   clientId: string;
   scopes: string[];
   /** Project number that rate quota is charged to. */
@@ -85,12 +89,14 @@ export function authenticate(
   if (!record.scopes.some((s) => acceptable.includes(s))) throw scopeInsufficient(method, acceptable);
 
   const client = ctx.state.oauthClients[record.clientId];
-  const clientProjectNumber = client?.projectNumber ?? "0";
+  const clientProjectNumber = record.projectNumber ?? client?.projectNumber ?? "0";
+  const memberIds = memberIdsOf(ctx, record);
   const userProject = headerValue(headers, "x-goog-user-project")?.trim();
   if (userProject === undefined || userProject === "") {
     if (client?.requiresQuotaProject) throw quotaProjectRequired(method, clientProjectNumber);
     return {
       principal: record.principal,
+      memberIds,
       clientId: record.clientId,
       scopes: record.scopes,
       consumerProjectNumber: clientProjectNumber,
@@ -102,18 +108,14 @@ export function authenticate(
   if (!project) throw userProjectDenied(method, userProject, false);
   if (project.lifecycleState === "DELETE_REQUESTED") throw userProjectDenied(method, userProject, true);
   if (
-    !hasPermission(
-      ctx.state.iam,
-      record.principal,
-      `projects/${project.projectId}`,
-      "serviceusage.services.use",
-    )
+    !hasPermission(ctx.state.iam, { memberIds }, `projects/${project.projectId}`, "serviceusage.services.use")
   ) {
     throw userProjectDenied(method, userProject, false);
   }
   if (!project.cloudBillingApiEnabled) throw serviceDisabled(method, project.projectNumber);
   return {
     principal: record.principal,
+    memberIds,
     clientId: record.clientId,
     scopes: record.scopes,
     consumerProjectNumber: project.projectNumber,

@@ -20,6 +20,8 @@ export interface BillingMethod {
   response: MessageShape;
   /** Query parameters the method binds, besides Google's system parameters. */
   queryParams: readonly string[];
+  /** The API's service name in ErrorInfo metadata; default cloudbilling.googleapis.com. */
+  service?: string;
 }
 
 const READ_SCOPES = [SCOPES.cloudBilling, SCOPES.cloudBillingReadonly, SCOPES.cloudPlatform] as const;

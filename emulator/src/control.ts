@@ -2,14 +2,18 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import * as outOfBand from "./billing/outOfBandChanges";
 import type { EmulatorContext } from "./context";
+import { jwksSchema } from "./identities/identitySeed";
+import { setOidcProviderJwks } from "./identities/oidcKeys";
+import { addServiceAccountKey, setServiceAccountDisabled } from "./identities/serviceAccounts";
 import { partialKnobsSchema } from "./knobs";
 import { mintAccessToken } from "./tokens";
 
 /**
  * The operator surface under /__emulator/: request log, counts, reset, knobs, token minting, the
- * clock, and the two changes the Cloud Billing API cannot express: deleting a project (Resource Manager)
- * and closing or reopening a billing account (the Cloud console). It never changes billing links — tests
- * do that through the real API as the admin.
+ * clock, the changes the Cloud Billing API cannot express — deleting a project (Resource Manager) and
+ * closing or reopening a billing account (the Cloud console) — and the identity set-up Google does in IAM's
+ * own API (service account keys and state, an OIDC provider's keys). It never changes billing links —
+ * tests do that through the real API as the admin.
  */
 
 export const CONTROL_PREFIX = "/__emulator";
@@ -75,7 +79,44 @@ function jsonBody(raw: unknown): unknown {
   return JSON.parse(raw);
 }
 
+const serviceAccountKeySchema = z.strictObject({ publicKeyPem: z.string() });
+const serviceAccountStateSchema = z.strictObject({ disabled: z.boolean() });
+const oidcJwksSchema = z.strictObject({ provider: z.string(), jwks: jwksSchema });
+
+/** Answers 400 with the error's message when `run` throws (an unknown account, a bad key, bad JSON). */
+async function guarded(reply: FastifyReply, run: () => unknown): Promise<unknown> {
+  try {
+    return run();
+  } catch (err) {
+    return badRequest(reply, err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+function registerIdentityRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
+  app.post<{ Params: { email: string } }>(`${CONTROL_PREFIX}/serviceAccounts/:email/keys`, (req, reply) =>
+    guarded(reply, () => {
+      const { publicKeyPem } = serviceAccountKeySchema.parse(jsonBody(req.body));
+      return { keyId: addServiceAccountKey(ctx, req.params.email, publicKeyPem) };
+    }),
+  );
+  app.post<{ Params: { email: string } }>(`${CONTROL_PREFIX}/serviceAccounts/:email/state`, (req, reply) =>
+    guarded(reply, () => {
+      const { disabled } = serviceAccountStateSchema.parse(jsonBody(req.body));
+      setServiceAccountDisabled(ctx, req.params.email, disabled);
+      return {};
+    }),
+  );
+  app.post(`${CONTROL_PREFIX}/oidc/jwks`, (req, reply) =>
+    guarded(reply, () => {
+      const { provider, jwks } = oidcJwksSchema.parse(jsonBody(req.body));
+      setOidcProviderJwks(ctx, provider, jwks);
+      return {};
+    }),
+  );
+}
+
 export function registerControlRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
+  registerIdentityRoutes(app, ctx);
   app.get(`${CONTROL_PREFIX}/health`, async () => ({ status: "ok" }));
   app.get(`${CONTROL_PREFIX}/requests`, async () => ({ requests: ctx.log.list() }));
   app.delete(`${CONTROL_PREFIX}/requests`, async () => {

@@ -13,6 +13,8 @@ export const KNOWN_ROLES = [
   "roles/billing.viewer",
   "roles/billing.projectManager",
   "roles/serviceusage.serviceUsageConsumer",
+  "roles/iam.serviceAccountTokenCreator",
+  "roles/iam.workloadIdentityUser",
 ] as const;
 export type KnownRole = (typeof KNOWN_ROLES)[number];
 
@@ -76,6 +78,21 @@ export const ROLE_PERMISSIONS: Readonly<Record<KnownRole, readonly string[]>> = 
     "serviceusage.services.list",
     "serviceusage.quotas.get",
   ],
+  // https://cloud.google.com/iam/docs/roles-permissions/iam: granted on a service account (or its project).
+  "roles/iam.serviceAccountTokenCreator": [
+    "iam.serviceAccounts.getAccessToken",
+    "iam.serviceAccounts.getOpenIdToken",
+    "iam.serviceAccounts.implicitDelegation",
+    "iam.serviceAccounts.signBlob",
+    "iam.serviceAccounts.signJwt",
+  ],
+  // What workload identity federation guides grant a pool's principalSet on the service account it impersonates.
+  "roles/iam.workloadIdentityUser": [
+    "iam.serviceAccounts.get",
+    "iam.serviceAccounts.getAccessToken",
+    "iam.serviceAccounts.getOpenIdToken",
+    "iam.serviceAccounts.list",
+  ],
 };
 
 export interface IamBinding {
@@ -84,25 +101,40 @@ export interface IamBinding {
   members: string[];
 }
 
-function isMember(members: readonly string[], principal: string): boolean {
-  return members.includes(`user:${principal}`) || members.includes(`serviceAccount:${principal}`);
+/**
+ * Who is asking: an email (a user or a service account, matched as `user:` or `serviceAccount:`), or
+ * the member strings a federated identity matches (`principal://…/subject/S`, `principalSet://…`).
+ */
+export type Principal = string | { readonly memberIds: readonly string[] };
+
+function isMember(members: readonly string[], who: Principal): boolean {
+  if (typeof who !== "string") return who.memberIds.some((id) => members.includes(id));
+  return members.includes(`user:${who}`) || members.includes(`serviceAccount:${who}`);
+}
+
+/** Organization bindings apply everywhere; a project's also apply to the service accounts in it. */
+function bindingApplies(bindingResource: string, resource: string): boolean {
+  if (bindingResource === resource || bindingResource.startsWith("organizations/")) return true;
+  return (
+    bindingResource.startsWith("projects/") && resource.startsWith(`${bindingResource}/serviceAccounts/`)
+  );
 }
 
 /**
- * Permissions `principal` holds on `resource` (`projects/p`, `billingAccounts/X`): its own bindings
- * plus every organization-level binding, which the seed's resources all inherit. Bindings on a
- * resource that does not exist still count, as on Google where policies outlive nothing — but the
- * seed only binds existing resources, so in practice only org-level access reaches missing ones.
+ * Permissions `who` holds on `resource` (`projects/p`, `billingAccounts/X`,
+ * `projects/p/serviceAccounts/e`): its own bindings plus every organization-level binding, which the
+ * seed's resources all inherit. Bindings on a resource that does not exist still count, as on Google
+ * where policies outlive nothing — but the seed only binds existing resources, so in practice only
+ * org-level access reaches missing ones.
  */
 export function permissionsOn(
   bindings: readonly IamBinding[],
-  principal: string,
+  who: Principal,
   resource: string,
 ): Set<string> {
   const granted = new Set<string>();
   for (const b of bindings) {
-    const applies = b.resource === resource || b.resource.startsWith("organizations/");
-    if (!applies || !isMember(b.members, principal)) continue;
+    if (!bindingApplies(b.resource, resource) || !isMember(b.members, who)) continue;
     for (const p of ROLE_PERMISSIONS[b.role]) granted.add(p);
   }
   return granted;
@@ -110,11 +142,11 @@ export function permissionsOn(
 
 export function hasPermission(
   bindings: readonly IamBinding[],
-  principal: string,
+  who: Principal,
   resource: string,
   permission: string,
 ): boolean {
-  return permissionsOn(bindings, principal, resource).has(permission);
+  return permissionsOn(bindings, who, resource).has(permission);
 }
 
 /** The bindings stored directly on `resource`, grouped by role the way getIamPolicy returns them. */

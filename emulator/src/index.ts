@@ -9,3 +9,4 @@ export { DEFAULT_SEED_PATH, SeedError, type SeedObject } from "./seed";
 export { DEFAULT_KNOBS, type Knobs, type InjectedFault } from "./knobs";
 export type { LoggedRequest, RequestCounts } from "./requestLog";
 export { StateFileError } from "./store/file";
+export type { Jwks } from "./identities/identitySeed";

@@ -51,3 +51,6 @@ export const POLICY: MessageShape = {
   auditConfigs: AUDIT_CONFIG,
   etag: SCALAR,
 };
+
+/** IAM Credentials `GenerateAccessTokenResponse` (https://cloud.google.com/iam/docs/reference/credentials/rest). */
+export const GENERATE_ACCESS_TOKEN_RESPONSE: MessageShape = { accessToken: SCALAR, expireTime: SCALAR };

@@ -62,7 +62,8 @@ export class RpcError extends Error {
     message: string,
     readonly details: ErrorDetail[] = [],
     readonly headers: Readonly<Record<string, string>> = {},
-    readonly legacy: LegacyError = DEFAULT_LEGACY[status],
+    /** The legacy `errors[0]`; `null` for APIs that send none (IAM Credentials, per public captures). */
+    readonly legacy: LegacyError | null = DEFAULT_LEGACY[status],
   ) {
     super(message);
     this.name = "RpcError";
@@ -70,14 +71,20 @@ export class RpcError extends Error {
   }
 }
 
-export function rpcErrorEnvelope(err: RpcError): { error: Record<string, unknown> } {
+function legacyErrors(err: RpcError): Array<Record<string, unknown>> | undefined {
+  if (!err.legacy) return undefined;
   const { message: legacyMessage, ...legacyRest } = err.legacy;
+  return [{ message: legacyMessage ?? err.message, ...legacyRest }];
+}
+
+export function rpcErrorEnvelope(err: RpcError): { error: Record<string, unknown> } {
+  const errors = legacyErrors(err);
   return {
     error: {
       code: err.httpStatus,
       message: err.message,
       status: err.status,
-      errors: [{ message: legacyMessage ?? err.message, ...legacyRest }],
+      ...(errors ? { errors } : {}),
       ...(err.details.length > 0 ? { details: err.details } : {}),
     },
   };
@@ -85,12 +92,16 @@ export function rpcErrorEnvelope(err: RpcError): { error: Record<string, unknown
 
 const TYPE = "type.googleapis.com/google.rpc.";
 
-function errorInfo(reason: string, metadata: Record<string, string>, domain = "googleapis.com"): ErrorDetail {
+export function errorInfo(
+  reason: string,
+  metadata: Record<string, string>,
+  domain = "googleapis.com",
+): ErrorDetail {
   return { "@type": `${TYPE}ErrorInfo`, reason, domain, metadata };
 }
 
 function methodMetadata(method: BillingMethod): Record<string, string> {
-  return { service: SERVICE_NAME, method: method.rpc };
+  return { service: method.service ?? SERVICE_NAME, method: method.rpc };
 }
 
 const AUTH_HELP =

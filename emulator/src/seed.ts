@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { z } from "zod";
 import { partialKnobsSchema } from "./knobs";
 import { KNOWN_ROLES } from "./iam";
+import { serviceAccountSeedSchema, workloadIdentityPoolSeedSchema } from "./identities/identitySeed";
 
 /**
  * The seed shipped with the emulator; `npm run demo` and most tests run on it. Found from the sources
@@ -98,12 +99,22 @@ const seedSchema = z
     ),
     iam: z.array(
       z.strictObject({
-        resource: z.string().regex(/^(organizations|projects|billingAccounts)\/[^/]+$/),
+        resource: z
+          .string()
+          .regex(
+            /^((organizations|projects|billingAccounts)\/[^/]+|projects\/[^/]+\/serviceAccounts\/[^/]+)$/,
+          ),
         role: z.enum(KNOWN_ROLES),
-        members: z.array(z.string().regex(/^(user|serviceAccount|group):.+$/)),
+        members: z.array(
+          z.string().regex(/^((user|serviceAccount|group):.+|principal(Set)?:\/\/iam\.googleapis\.com\/.+)$/),
+        ),
         $comment: comment,
       }),
     ),
+    /** Service accounts: principals of their own, with keys (JWT-bearer grant) and IAM bindings. */
+    serviceAccounts: z.array(serviceAccountSeedSchema).default([]),
+    /** Workload identity pools and their OIDC providers (the STS token exchange). */
+    workloadIdentityPools: z.array(workloadIdentityPoolSeedSchema).default([]),
     knobs: partialKnobsSchema.default({}),
   })
   .superRefine((seed, ctx) => {
@@ -122,6 +133,15 @@ const seedSchema = z
           code: "custom",
           path: ["refreshTokens", i, "clientId"],
           message: `unknown client ${rt.clientId}`,
+        });
+    });
+    const projects = new Set(seed.projects.map((p) => p.projectId));
+    seed.serviceAccounts.forEach((sa, i) => {
+      if (!projects.has(sa.projectId))
+        ctx.addIssue({
+          code: "custom",
+          path: ["serviceAccounts", i, "projectId"],
+          message: `unknown project ${sa.projectId}`,
         });
     });
     seed.projects.forEach((p, i) => {

@@ -6,14 +6,17 @@ import { invalidArgument, invalidJsonPayload, RpcError } from "./rpcErrors";
 import { registerBillingRoutes } from "./routes/billing";
 import { sendRpcError } from "./routes/billingPipeline";
 import { sendNotFoundPage } from "./routes/notFoundPage";
+import { registerIamCredentialsRoutes } from "./routes/iamCredentials";
 import { registerOAuthRoutes } from "./routes/oauth";
+import { registerStsRoutes } from "./routes/sts";
 import { oauthErrors } from "./oauthErrors";
 
 /** Largest request body accepted, in bytes; larger ones get Google's payload-size 400. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * The whole route table. Google API paths (`/v1/...`), OAuth paths (`/o/oauth2/v2/auth`, `/token`,
+ * The whole route table. Google API paths (`/v1/...`: Cloud Billing, the STS's `/v1/token` and IAM
+ * Credentials' `/v1/projects/-/serviceAccounts/…`), OAuth paths (`/o/oauth2/v2/auth`, `/token`,
  * `/tokeninfo`, `/revoke`) and the operator surface (`/__emulator/...`) never overlap.
  */
 export function buildServer(ctx: EmulatorContext): FastifyInstance {
@@ -31,6 +34,8 @@ export function buildServer(ctx: EmulatorContext): FastifyInstance {
 
   registerBillingRoutes(app, ctx);
   registerOAuthRoutes(app, ctx);
+  registerStsRoutes(app, ctx);
+  registerIamCredentialsRoutes(app, ctx);
   registerControlRoutes(app, ctx);
   app.setNotFoundHandler((req, reply) => sendNotFoundPage(req, reply));
 
@@ -40,7 +45,7 @@ export function buildServer(ctx: EmulatorContext): FastifyInstance {
     if (path.startsWith(CONTROL_PREFIX))
       return reply.code(err.statusCode ?? 500).send({ error: err.message });
     const tooLarge = err.code === "FST_ERR_CTP_BODY_TOO_LARGE";
-    if (path.startsWith("/v1/")) {
+    if (path.startsWith("/v1/") && path !== "/v1/token") {
       const rpc = tooLarge
         ? invalidArgument(`Request payload size exceeds the limit: ${MAX_BODY_BYTES} bytes.`)
         : err instanceof RpcError

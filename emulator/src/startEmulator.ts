@@ -1,6 +1,9 @@
 import type { AddressInfo } from "node:net";
 import { EmulatorContext } from "./context";
 import { deleteProject, issueAccessToken, setBillingAccountOpen } from "./control";
+import type { Jwks } from "./identities/identitySeed";
+import { setOidcProviderJwks } from "./identities/oidcKeys";
+import { addServiceAccountKey, setServiceAccountDisabled } from "./identities/serviceAccounts";
 import type { Knobs } from "./knobs";
 import type { LoggedRequest, RequestCounts } from "./requestLog";
 import { loadSeed, type Seed, type SeedObject } from "./seed";
@@ -43,6 +46,10 @@ export interface RunningEmulator {
   /** `${url}/`: the Cloud Billing API root; methods live under `${url}/v1/...`. */
   apiRoot: string;
   oauth: OAuthEndpoints;
+  /** `${url}/v1/token`: the Security Token Service's token exchange (sts.googleapis.com/v1/token). */
+  stsTokenUrl: string;
+  /** `${url}/`: the IAM Credentials API root (iamcredentials.googleapis.com/); methods under `v1/`. */
+  iamCredentialsRoot: string;
   /** `${url}/__emulator`: the operator surface. */
   controlUrl: string;
   requestLog(): LoggedRequest[];
@@ -63,6 +70,12 @@ export interface RunningEmulator {
    * linked to a closed account report `billingEnabled` false. Throws on an unknown account.
    */
   setBillingAccountOpen(accountId: string, open: boolean): void;
+  /** Registers a public key (PEM) for a service account's JWT-bearer assertions; returns its key id. */
+  addServiceAccountKey(email: string, publicKeyPem: string): string;
+  /** Disables or re-enables a service account (its existing tokens stop or start working again). */
+  setServiceAccountDisabled(email: string, disabled: boolean): void;
+  /** Replaces the keys an OIDC provider trusts (`projects/N/locations/global/workloadIdentityPools/P/providers/X`). */
+  setOidcProviderJwks(provider: string, jwks: Jwks): void;
   /** Closes the listener and every open socket. */
   stop(): Promise<void>;
 }
@@ -95,6 +108,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       tokenInfoUrl: `${url}/tokeninfo`,
       revokeUrl: `${url}/revoke`,
     },
+    stsTokenUrl: `${url}/v1/token`,
+    iamCredentialsRoot: `${url}/`,
     controlUrl: `${url}/__emulator`,
     requestLog: () => ctx.log.list(),
     counts: () => ctx.log.counts(),
@@ -106,6 +121,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     advanceClock: (ms) => ctx.clock.advance(ms),
     deleteProject: (projectId, options) => deleteProject(ctx, projectId, options?.purge ?? false),
     setBillingAccountOpen: (accountId, open) => setBillingAccountOpen(ctx, accountId, open),
+    addServiceAccountKey: (email, publicKeyPem) => addServiceAccountKey(ctx, email, publicKeyPem),
+    setServiceAccountDisabled: (email, disabled) => setServiceAccountDisabled(ctx, email, disabled),
+    setOidcProviderJwks: (provider, jwks) => setOidcProviderJwks(ctx, provider, jwks),
     stop: async () => {
       if (stopped) return;
       stopped = true;

@@ -26,6 +26,9 @@ export interface IssueAccessTokenParams {
   grantId: string | null;
   lifetimeSeconds?: number;
   accessType?: "online" | "offline";
+  /** Service account and federated tokens: the project quota is charged to without x-goog-user-project. */
+  projectNumber?: string;
+  federation?: AccessTokenRecord["federation"];
 }
 
 export interface IssuedAccessToken {
@@ -46,18 +49,28 @@ export function mintAccessToken(ctx: EmulatorContext, p: IssueAccessTokenParams)
     expiresAtMs: ctx.clock.nowMs() + expiresInSeconds * 1000,
     accessType: p.accessType ?? "offline",
     revoked: false,
+    ...(p.projectNumber !== undefined ? { projectNumber: p.projectNumber } : {}),
+    ...(p.federation !== undefined ? { federation: p.federation } : {}),
   };
   ctx.state.accessTokens[token] = record;
   return { token, expiresInSeconds, record };
 }
 
-/** The token's record if it is known, unrevoked, unexpired and its grant is still alive. */
+/**
+ * The token's record if it is known, unrevoked, unexpired, its grant is still alive and, for a service
+ * account's token, the account is not disabled ("existing access tokens for the service account are
+ * rejected": https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts/disable).
+ */
 export function activeAccessToken(ctx: EmulatorContext, token: string): AccessTokenRecord | undefined {
   const record = Object.prototype.hasOwnProperty.call(ctx.state.accessTokens, token)
     ? ctx.state.accessTokens[token]
     : undefined;
   if (!record || record.revoked || record.expiresAtMs <= ctx.clock.nowMs()) return undefined;
   if (record.grantId !== null && ctx.state.grants[record.grantId]?.revoked !== false) return undefined;
+  const serviceAccount = Object.hasOwn(ctx.state.serviceAccounts, record.principal)
+    ? ctx.state.serviceAccounts[record.principal]
+    : undefined;
+  if (serviceAccount?.disabled) return undefined;
   return record;
 }
 

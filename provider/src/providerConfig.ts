@@ -9,7 +9,9 @@ export const CONFIG_NAMESPACE = "gcp-billing";
 /** Keys under `gcp-billing:`; the ones marked secret should be set with `pulumi config set --secret`. */
 export const CONFIG_KEYS = {
   accessToken: "static OAuth access token (secret)",
-  credentials: "path of an authorized_user file (recommended), or its JSON contents (secret config only)",
+  credentials:
+    "path of a credentials file (authorized_user, impersonated_service_account, external_account or service_account), or its JSON contents (secret config only)",
+  impersonateServiceAccount: "service account to impersonate with the resolved credential (not a secret)",
   refreshToken: "OAuth refresh token, used with clientId and clientSecret (secret)",
   clientId: "OAuth client ID for refreshToken",
   clientSecret: "OAuth client secret for refreshToken (secret)",
@@ -18,6 +20,9 @@ export const CONFIG_KEYS = {
   oauthTokenUrl: "OAuth token endpoint",
   oauthTokenInfoUrl: "OAuth tokeninfo endpoint",
   oauthRevokeUrl: "OAuth revoke endpoint",
+  stsTokenUrl:
+    "Security Token Service token URL (workload identity federation); wins over a file's token_url",
+  iamCredentialsEndpoint: "IAM Credentials API root (impersonation); wins over a file's impersonation URL",
   preflight: "true (default) | false: check billing accounts during preview",
   requestsPerMinute: "client-side API rate per quota project (default 300, Google's default quota)",
 } as const;
@@ -72,6 +77,7 @@ export function settingsFromConfig(config: ConfigSource): ProviderSettings {
     clientSecret: get("clientSecret"),
     credentialsJson: credentials && isInlineCredentials(credentials) ? credentials : undefined,
     credentialsFile: credentials && !isInlineCredentials(credentials) ? credentials : undefined,
+    impersonateServiceAccount: get("impersonateServiceAccount"),
   });
   const client: CloudBillingClientOptions = {
     // Only config that is actually set counts as explicit; otherwise the sdk resolves from the environment.
@@ -87,6 +93,7 @@ export function settingsFromConfig(config: ConfigSource): ProviderSettings {
               clientSecret: configKey("clientSecret"),
               credentialsJson: configKey("credentials"),
               credentialsFile: configKey("credentials"),
+              impersonateServiceAccount: configKey("impersonateServiceAccount"),
             },
           }
         : undefined,
@@ -96,6 +103,8 @@ export function settingsFromConfig(config: ConfigSource): ProviderSettings {
       tokenUrl: endpoint("oauthTokenUrl"),
       tokenInfoUrl: endpoint("oauthTokenInfoUrl"),
       revokeUrl: endpoint("oauthRevokeUrl"),
+      stsTokenUrl: endpoint("stsTokenUrl"),
+      iamCredentialsUrl: endpoint("iamCredentialsEndpoint"),
     }),
     userAgent: "gcp-billing-link-provider",
   };

@@ -37,7 +37,8 @@ export function plaintextSecretProblems(
       problems.push(
         `${fullKey} holds the credentials JSON in plain text. Store the file's path instead (nothing secret ` +
           `then reaches state):\n    pulumi config set ${fullKey} /path/to/credentials.json\n` +
-          `or keep the JSON, encrypted:\n    pulumi config set --secret ${fullKey} < /path/to/credentials.json`,
+          `or keep the JSON, encrypted:\n    pulumi config set --secret ${fullKey} < /path/to/credentials.json` +
+          keyAdvice(value),
       );
     } else {
       problems.push(
@@ -46,6 +47,20 @@ export function plaintextSecretProblems(
     }
   }
   return problems;
+}
+
+/** Any inline JSON is refused; a service account key gets one more line, since it is the riskiest kind. */
+function keyAdvice(json: string): string {
+  let type: unknown;
+  try {
+    type = (JSON.parse(json) as { type?: unknown }).type;
+  } catch {
+    return "";
+  }
+  return type === "service_account"
+    ? "\n  It is a service account key, a long-lived secret: prefer workload identity federation or impersonation " +
+        "(docs/pipeline-identities.md)."
+    : "";
 }
 
 /**

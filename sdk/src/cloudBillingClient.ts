@@ -14,7 +14,8 @@ import { systemClock, withDefaults } from "./retry";
 import { openSession, type Session } from "./session";
 import { semaphoreFor } from "./throttle";
 import { Transport, jsonBody } from "./transport";
-import { resolveEndpoints } from "./endpoints";
+import type { EndpointChoice } from "./endpointPolicy";
+import { overriddenEndpoints, resolveEndpoints } from "./endpoints";
 import {
   parseWire,
   type BillingAccount,
@@ -41,6 +42,7 @@ export class CloudBillingClient {
   readonly #options: CloudBillingClientOptions;
   readonly #env: NodeJS.ProcessEnv;
   readonly #endpoints: ResolvedEndpoints;
+  readonly #overridden: EndpointChoice["overridden"];
   readonly #clock: Clock;
   readonly #verify: Required<VerifyOptions>;
   readonly #pipeline: RequestPipeline;
@@ -51,6 +53,7 @@ export class CloudBillingClient {
     this.#options = options;
     this.#env = options.env ?? process.env;
     this.#endpoints = resolveEndpoints(options.endpoints, this.#env);
+    this.#overridden = overriddenEndpoints(options.endpoints, this.#env);
     this.#clock = options.clock ?? systemClock;
     this.#verify = verifyOptions(options.verify);
     this.#pipeline = new RequestPipeline({
@@ -175,9 +178,15 @@ export class CloudBillingClient {
     return this.#pipeline.execute({ ...spec, body: jsonBody({ permissions }) }, opts);
   }
 
-  /** Which credential is in use (never its secret), for `doctor`. */
+  /**
+   * Which credential is in use and whom it acts as (never a secret), for `doctor`. Throws when it cannot
+   * work (a missing file, an endpoint a file may not use). Once a federated token was obtained, it also
+   * names the federated subject.
+   */
   async describeCredentials(): Promise<CredentialsDescription> {
-    return this.#getSession().description;
+    const { description, tokens } = this.#getSession();
+    const subject = tokens.federatedSubject;
+    return subject ? { ...description, federatedSubject: subject } : description;
   }
 
   /**
@@ -244,7 +253,13 @@ export class CloudBillingClient {
   }
 
   #getSession(): Session {
-    return (this.#session ??= openSession(this.#options, this.#env, this.#endpoints, this.#clock));
+    this.#session ??= openSession(
+      this.#options,
+      this.#env,
+      { endpoints: this.#endpoints, overridden: this.#overridden },
+      this.#clock,
+    );
+    return this.#session;
   }
 }
 

@@ -2,29 +2,22 @@
  * Finds the credential to use, in the documented order (docs/credentials.md), first match wins:
  *   explicit options → GOOGLE_OAUTH_ACCESS_TOKEN → GOOGLE_CREDENTIALS (JSON contents) →
  *   GOOGLE_APPLICATION_CREDENTIALS (file) → gcloud's ADC file ($CLOUDSDK_CONFIG or ~/.config/gcloud).
- * The metadata server is never asked: this sdk is for user credentials on workstations and CI.
+ * Then `impersonateServiceAccount` (or GOOGLE_IMPERSONATE_SERVICE_ACCOUNT) wraps whatever was found.
+ * The metadata server is never asked: this sdk is for workstations and CI.
  *
- * We read `authorized_user` JSON ourselves rather than through google-auth-library's `fromJSON`, which
+ * Files of every kind are read by credentialFiles/ rather than google-auth-library's `fromJSON`, which
  * cannot carry custom endpoints and overwrites the quota project (docs/oauth.md §4.1).
  * Error messages name the missing field or the source, never a value.
  */
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { z } from "zod";
+import { parseCredentialsJson } from "./credentialFiles";
+import type { ResolvedCredential } from "./credentialTypes";
 import { CredentialsError, CredentialsNotFoundError } from "./errors";
 import type { CredentialKind, CredentialOptionName, CredentialSource, CredentialsOptions } from "./types";
 
-export type ResolvedCredential =
-  | { kind: "access_token"; source: CredentialSource; accessToken: string; quotaProject?: string }
-  | {
-      kind: "authorized_user" | "refresh_token";
-      source: CredentialSource;
-      clientId: string;
-      clientSecret: string;
-      refreshToken: string;
-      quotaProject?: string;
-    };
+export type { ResolvedCredential } from "./credentialTypes";
 
 export interface ResolveCredentialsInput {
   credentials?: CredentialsOptions;
@@ -33,14 +26,6 @@ export interface ResolveCredentialsInput {
   /** Injectable for tests; defaults to reading UTF-8 from disk. Returns undefined if the file is absent. */
   readFile?: (path: string) => string | undefined;
 }
-
-const AuthorizedUser = z.object({
-  type: z.literal("authorized_user"),
-  client_id: z.string().min(1),
-  client_secret: z.string().min(1),
-  refresh_token: z.string().min(1),
-  quota_project_id: z.string().optional(),
-});
 
 const LOGIN_COMMAND = "`gcp-billing-link login`";
 const LOGIN_HINT = `Run ${LOGIN_COMMAND} (or \`gcloud auth application-default login\`), or set GOOGLE_OAUTH_ACCESS_TOKEN, GOOGLE_CREDENTIALS or GOOGLE_APPLICATION_CREDENTIALS.`;
@@ -72,7 +57,7 @@ function readNamed(read: (p: string) => string | undefined, path: string, name: 
     throw new CredentialsError(`${name} names ${shownPath(path)}, which ${why}.`, {
       status: "FAILED_PRECONDITION",
       code,
-      hint: `Point ${name} at an authorized_user JSON file you can read.`,
+      hint: `Point ${name} at a credentials JSON file you can read.`,
     });
   }
 }
@@ -83,54 +68,6 @@ export function gcloudAdcPath(env: NodeJS.ProcessEnv): string {
   if (process.platform === "win32" && env.APPDATA)
     return join(env.APPDATA, "gcloud", "application_default_credentials.json");
   return join(env.HOME || homedir(), ".config", "gcloud", "application_default_credentials.json");
-}
-
-/** Parses `authorized_user` JSON; `where` names the source in errors (never the contents). */
-export function parseAuthorizedUserJson(
-  text: string,
-  source: CredentialSource,
-  where: string,
-): Extract<ResolvedCredential, { refreshToken: string }> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new CredentialsError(`${where} is not valid JSON.`, {
-      status: "INVALID_ARGUMENT",
-      hint: "Provide an authorized_user JSON file, e.g. the one `gcp-billing-link login` writes.",
-    });
-  }
-  const typeField = z.object({ type: z.string() }).safeParse(json);
-  if (typeField.success && typeField.data.type !== "authorized_user") {
-    // Show the type only if it is a plain identifier; it is not a secret but may be anything.
-    const shown = /^[a-z_]{1,40}$/.test(typeField.data.type)
-      ? `"${typeField.data.type}"`
-      : "an unsupported type";
-    throw new CredentialsError(
-      `${where} has type ${shown}; only "authorized_user" credentials are supported.`,
-      {
-        status: "INVALID_ARGUMENT",
-        hint: "Use user credentials (`gcp-billing-link login` or `gcloud auth application-default login`) or a static access token.",
-      },
-    );
-  }
-  const parsed = AuthorizedUser.safeParse(json);
-  if (!parsed.success) {
-    const fields = [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? "type")))].join(", ");
-    throw new CredentialsError(`${where} is missing or has an invalid ${fields} field.`, {
-      status: "INVALID_ARGUMENT",
-      hint: 'An authorized_user file needs "type", "client_id", "client_secret" and "refresh_token".',
-    });
-  }
-  const d = parsed.data;
-  return {
-    kind: "authorized_user",
-    source,
-    clientId: d.client_id,
-    clientSecret: d.client_secret,
-    refreshToken: d.refresh_token,
-    ...(d.quota_project_id ? { quotaProject: d.quota_project_id } : {}),
-  };
 }
 
 /**
@@ -170,8 +107,7 @@ function fromOptions(
       refreshToken: c.refreshToken,
     };
   }
-  if (c.credentialsJson)
-    return parseAuthorizedUserJson(c.credentialsJson, "options", nameOf("credentialsJson"));
+  if (c.credentialsJson) return parseCredentialsJson(c.credentialsJson, "options", nameOf("credentialsJson"));
   if (c.credentialsFile) {
     const path = expandHome(c.credentialsFile, env);
     const text = readNamed(read, path, nameOf("credentialsFile"));
@@ -180,11 +116,11 @@ function fromOptions(
         `${nameOf("credentialsFile")} names ${shownPath(path)}, which does not exist.`,
         {
           status: "NOT_FOUND",
-          hint: `Point ${nameOf("credentialsFile")} at an existing authorized_user file (an absolute path), or create one: ${LOGIN_COMMAND}.`,
+          hint: `Point ${nameOf("credentialsFile")} at an existing credentials file (an absolute path), or create one: ${LOGIN_COMMAND}.`,
         },
       );
     }
-    return parseAuthorizedUserJson(
+    return parseCredentialsJson(
       text,
       "options",
       `The file ${shownPath(path)} named by ${nameOf("credentialsFile")}`,
@@ -206,7 +142,7 @@ function findCredential(input: ResolveCredentialsInput): ResolvedCredential {
     };
   }
   if (env.GOOGLE_CREDENTIALS) {
-    return parseAuthorizedUserJson(env.GOOGLE_CREDENTIALS, "GOOGLE_CREDENTIALS", "GOOGLE_CREDENTIALS");
+    return parseCredentialsJson(env.GOOGLE_CREDENTIALS, "GOOGLE_CREDENTIALS", "GOOGLE_CREDENTIALS");
   }
   if (env.GOOGLE_APPLICATION_CREDENTIALS) {
     const text = readNamed(read, env.GOOGLE_APPLICATION_CREDENTIALS, "GOOGLE_APPLICATION_CREDENTIALS");
@@ -220,7 +156,7 @@ function findCredential(input: ResolveCredentialsInput): ResolvedCredential {
         },
       );
     }
-    return parseAuthorizedUserJson(
+    return parseCredentialsJson(
       text,
       "GOOGLE_APPLICATION_CREDENTIALS",
       "The file named by GOOGLE_APPLICATION_CREDENTIALS",
@@ -228,16 +164,46 @@ function findCredential(input: ResolveCredentialsInput): ResolvedCredential {
   }
   const adc = readNamed(read, gcloudAdcPath(env), "gcloud's application default credentials path");
   if (adc !== undefined)
-    return parseAuthorizedUserJson(adc, "gcloud-adc", "gcloud's application_default_credentials.json");
+    return parseCredentialsJson(adc, "gcloud-adc", "gcloud's application_default_credentials.json");
   throw new CredentialsNotFoundError("No Google credentials found.", {
     status: "UNAUTHENTICATED",
     hint: LOGIN_HINT,
   });
 }
 
+/** A service account's email as a message may show it; anything else is not echoed. */
+const SERVICE_ACCOUNT = /^[^@\s/:]{1,100}@[^@\s/:]{1,200}$/;
+
+/** Wraps `found` in an impersonation of the service account named by the option or GOOGLE_IMPERSONATE_SERVICE_ACCOUNT. */
+function withImpersonation(found: ResolvedCredential, input: ResolveCredentialsInput): ResolvedCredential {
+  const fromOption = input.credentials?.impersonateServiceAccount?.trim();
+  const fromEnv = input.env.GOOGLE_IMPERSONATE_SERVICE_ACCOUNT?.trim();
+  const serviceAccount = fromOption || fromEnv;
+  if (!serviceAccount) return found;
+  const origin = fromOption
+    ? (input.credentials?.names?.impersonateServiceAccount ?? "credentials.impersonateServiceAccount")
+    : "GOOGLE_IMPERSONATE_SERVICE_ACCOUNT";
+  if (!SERVICE_ACCOUNT.test(serviceAccount)) {
+    throw new CredentialsError(`${origin} is not a service account email.`, {
+      status: "INVALID_ARGUMENT",
+      hint: `Set ${origin} to the email of the service account to impersonate, e.g. deployer@my-project.iam.gserviceaccount.com.`,
+    });
+  }
+  const { quotaProject, ...via } = found;
+  return {
+    kind: "impersonated_service_account",
+    source: found.source,
+    serviceAccount,
+    delegates: [],
+    origin,
+    via,
+    ...(quotaProject ? { quotaProject } : {}),
+  };
+}
+
 /** Resolves the credential and the quota project (option > GOOGLE_CLOUD_QUOTA_PROJECT > file). */
 export function resolveCredentials(input: ResolveCredentialsInput): ResolvedCredential {
-  const found = findCredential(input);
+  const found = withImpersonation(findCredential(input), input);
   const quotaProject = input.quotaProject || input.env.GOOGLE_CLOUD_QUOTA_PROJECT || found.quotaProject;
   const out: ResolvedCredential = { ...found };
   delete out.quotaProject;
@@ -245,15 +211,50 @@ export function resolveCredentials(input: ResolveCredentialsInput): ResolvedCred
   return out;
 }
 
+/** What `describeCredentials()` reports: the kind, where it came from and whom it acts as; never a secret. */
 export function describe(c: ResolvedCredential): {
   source: CredentialSource;
   kind: CredentialKind;
+  principal?: string;
+  sourceKind?: CredentialKind;
+  workloadIdentityProvider?: string;
   quotaProject?: string;
 } {
-  return { source: c.source, kind: c.kind, ...(c.quotaProject ? { quotaProject: c.quotaProject } : {}) };
+  const quota = c.quotaProject ? { quotaProject: c.quotaProject } : {};
+  const base = { source: c.source, kind: c.kind, ...quota };
+  if (c.kind === "service_account") return { ...base, principal: c.clientEmail };
+  if (c.kind === "impersonated_service_account")
+    return { ...base, principal: c.serviceAccount, sourceKind: c.via.kind, ...federation(c.via) };
+  if (c.kind === "external_account")
+    return {
+      ...base,
+      ...federation(c),
+      ...(c.impersonation ? { principal: c.impersonation.serviceAccount } : {}),
+    };
+  return base;
 }
 
-/** The values that must never appear in output. */
+function federation(c: ResolvedCredential): { workloadIdentityProvider?: string } {
+  if (c.kind !== "external_account") return {};
+  return { workloadIdentityProvider: c.audience.replace(/^\/\/iam\.googleapis\.com\//, "") };
+}
+
+/** The values that must never appear in output (subject and access tokens are added as they are seen). */
 export function secretsOf(c: ResolvedCredential): string[] {
-  return c.kind === "access_token" ? [c.accessToken] : [c.refreshToken, c.clientSecret];
+  switch (c.kind) {
+    case "access_token":
+      return [c.accessToken];
+    case "authorized_user":
+    case "refresh_token":
+      return [c.refreshToken, c.clientSecret];
+    case "service_account":
+      return [c.privateKey];
+    case "impersonated_service_account":
+      return secretsOf(c.via);
+    case "external_account": {
+      const headers = "headers" in c.credentialSource ? Object.values(c.credentialSource.headers) : [];
+      const bearer = headers.map((h) => h.replace(/^Bearer\s+/i, ""));
+      return [...headers, ...bearer, ...(c.clientSecret ? [c.clientSecret] : [])];
+    }
+  }
 }

@@ -11,6 +11,8 @@ export const DEFAULT_ENDPOINTS: Readonly<ResolvedEndpoints> = Object.freeze({
   authUrl: "https://accounts.google.com/o/oauth2/v2/auth",
   tokenInfoUrl: "https://oauth2.googleapis.com/tokeninfo",
   revokeUrl: "https://oauth2.googleapis.com/revoke",
+  stsTokenUrl: "https://sts.googleapis.com/v1/token",
+  iamCredentialsUrl: "https://iamcredentials.googleapis.com/",
 });
 
 export const ENDPOINT_ENV_VARS: Readonly<Record<keyof ResolvedEndpoints, string>> = Object.freeze({
@@ -19,6 +21,8 @@ export const ENDPOINT_ENV_VARS: Readonly<Record<keyof ResolvedEndpoints, string>
   authUrl: "GCP_BILLING_LINK_OAUTH_AUTH_URL",
   tokenInfoUrl: "GCP_BILLING_LINK_OAUTH_TOKENINFO_URL",
   revokeUrl: "GCP_BILLING_LINK_OAUTH_REVOKE_URL",
+  stsTokenUrl: "GCP_BILLING_LINK_STS_TOKEN_URL",
+  iamCredentialsUrl: "GCP_BILLING_LINK_IAM_CREDENTIALS_URL",
 });
 
 function checkUrl(key: keyof ResolvedEndpoints, value: string): string {
@@ -37,16 +41,37 @@ function checkUrl(key: keyof ResolvedEndpoints, value: string): string {
   return url.toString();
 }
 
+function chosenEndpoint(
+  key: keyof ResolvedEndpoints,
+  options: EndpointsOptions,
+  env: NodeJS.ProcessEnv,
+): string | undefined {
+  return options[key] ?? (env[ENDPOINT_ENV_VARS[key]] || undefined);
+}
+
 export function resolveEndpoints(
   options: EndpointsOptions = {},
   env: NodeJS.ProcessEnv = {},
 ): ResolvedEndpoints {
   const out = { ...DEFAULT_ENDPOINTS };
   for (const key of Object.keys(DEFAULT_ENDPOINTS) as (keyof ResolvedEndpoints)[]) {
-    const chosen = options[key] ?? (env[ENDPOINT_ENV_VARS[key]] || undefined);
+    const chosen = chosenEndpoint(key, options, env);
     if (chosen !== undefined) out[key] = checkUrl(key, chosen);
   }
-  // Paths are appended to the root ("v1/…"), so it must end with a slash.
+  // Paths are appended to the roots ("v1/…"), so they must end with a slash.
   if (!out.apiRoot.endsWith("/")) out.apiRoot += "/";
+  if (!out.iamCredentialsUrl.endsWith("/")) out.iamCredentialsUrl += "/";
   return out;
+}
+
+/**
+ * The endpoints set explicitly (option or environment variable) rather than defaulted. Only these may
+ * send a credential file's tokens somewhere other than Google (endpointPolicy.ts).
+ */
+export function overriddenEndpoints(
+  options: EndpointsOptions = {},
+  env: NodeJS.ProcessEnv = {},
+): ReadonlySet<keyof ResolvedEndpoints> {
+  const keys = Object.keys(DEFAULT_ENDPOINTS) as (keyof ResolvedEndpoints)[];
+  return new Set(keys.filter((key) => chosenEndpoint(key, options, env) !== undefined));
 }

@@ -21,9 +21,16 @@ import { hintFor, type HintContext } from "./hints";
 
 type ErrorClass = new (message: string, fields: CloudBillingErrorFields) => CloudBillingError;
 
-function classFor(p: ParsedError): ErrorClass {
+/** `invalid_grant` means a dead refresh token only on a refresh-token grant, not at the STS or for a key. */
+function isRefreshTokenGrant(ctx: HintContext): boolean {
+  return ctx.method === "oauth.token" && ctx.credentialKind !== "service_account";
+}
+
+function classFor(p: ParsedError, ctx: HintContext): ErrorClass {
   if (p.oauthError !== undefined)
-    return p.oauthError === "invalid_grant" ? RefreshTokenRevokedError : CredentialsError;
+    return p.oauthError === "invalid_grant" && isRefreshTokenGrant(ctx)
+      ? RefreshTokenRevokedError
+      : CredentialsError;
   if (p.httpStatus === 401) return UnauthenticatedError;
   if (p.httpStatus === 403) return PermissionDeniedError;
   if (p.httpStatus === 404) return NotFoundError;
@@ -48,7 +55,7 @@ export function errorFromResponse(p: ParsedError, ctx: HintContext): CloudBillin
     ...p.preconditionViolations.map((v) => [v.type, v.subject, v.description].filter(Boolean).join(": ")),
     ...p.fieldViolations.map((v) => `${v.field}: ${v.description}`),
   ];
-  const Ctor = classFor(p);
+  const Ctor = classFor(p, ctx);
   return new Ctor(message.replace(/\.\./g, "."), {
     httpStatus: p.httpStatus,
     status: p.status,

@@ -23,6 +23,16 @@ export interface HintContext {
   quotaProject?: string;
   credentialKind?: CredentialKind;
   credentialSource?: CredentialSource;
+  /** The service account a key belongs to, or the one being impersonated. */
+  serviceAccount?: string;
+  /** The IAM member that impersonates, when the credential names it (`serviceAccount:…`). */
+  impersonator?: string;
+  /** Workload identity federation: `projects/N/locations/global/workloadIdentityPools/P/providers/X`. */
+  workloadIdentityProvider?: string;
+  /** Where the OIDC subject token was read, in words (`the file /x named by credential_source.file in …`). */
+  subjectTokenSource?: string;
+  /** The subject token's own `exp` had passed when it was read. */
+  subjectTokenExpired?: boolean;
 }
 
 export interface HintRow {
@@ -42,6 +52,8 @@ export function roleForPermission(permission: string): string {
   }
   if (permission.startsWith("billing.accounts.")) return "roles/billing.viewer on the billing account";
   if (permission === "resourcemanager.projects.get") return "roles/viewer (or roles/browser) on the project";
+  if (permission === "iam.serviceAccounts.getAccessToken")
+    return "roles/iam.serviceAccountTokenCreator on the service account (roles/iam.workloadIdentityUser for a workload identity pool's principals)";
   if (permission === "serviceusage.services.use")
     return "roles/serviceusage.serviceUsageConsumer on the quota project";
   return "a role that contains it";
@@ -50,7 +62,81 @@ export function roleForPermission(permission: string): string {
 const acct = (ctx: HintContext): string => ctx.billingAccountName ?? "the billing account";
 const proj = (ctx: HintContext): string => (ctx.projectId ? `projects/${ctx.projectId}` : "the project");
 
+const sa = (ctx: HintContext): string => ctx.serviceAccount ?? "the service account";
+const isSts = (ctx: HintContext): boolean => ctx.method === "sts.token";
+const isIamCredentials = (ctx: HintContext): boolean => ctx.method.startsWith("iamcredentials.");
+const poolOf = (provider: string): string => provider.replace(/\/providers\/[^/]+$/, "");
+const MAY_NOT_EXIST = "A service account that does not exist is reported the same way: check the email.";
+
+/** Rows for pipeline identities: federation (STS), impersonation (IAM Credentials), service account keys. */
+const IDENTITY_HINTS: readonly HintRow[] = [
+  {
+    id: "oidc-token-expired",
+    when: "STS `invalid_grant` when the subject token's own `exp` had passed",
+    matches: (p, ctx) => isSts(ctx) && p.oauthError === "invalid_grant" && ctx.subjectTokenExpired === true,
+    hint: (_p, ctx) =>
+      `The OIDC token from ${ctx.subjectTokenSource ?? "the credential source"} had expired before it was exchanged (GitHub Actions tokens live about 5 minutes): write a fresh one right before Pulumi runs, or use a url-sourced file (google-github-actions/auth writes one) so that each exchange fetches a new token.`,
+  },
+  {
+    id: "sts-condition-rejected",
+    when: "STS `unauthorized_client` (the provider's attribute condition rejects the token)",
+    matches: (p, ctx) => isSts(ctx) && p.oauthError === "unauthorized_client",
+    hint: (_p, ctx) =>
+      `The attribute condition of ${ctx.workloadIdentityProvider ?? "the workload identity provider"} rejects this token's claims: run from a repository and branch the condition admits, or change the condition (\`gcloud iam workload-identity-pools providers describe\` shows it).`,
+  },
+  {
+    id: "sts-unknown-provider",
+    when: "STS `invalid_target` (pool or provider missing or disabled)",
+    matches: (p, ctx) => isSts(ctx) && p.oauthError === "invalid_target",
+    hint: () =>
+      "The audience in the credentials file names a workload identity pool or provider that does not exist or is disabled: it must be //iam.googleapis.com/projects/PROJECT_NUMBER/locations/global/workloadIdentityPools/POOL/providers/PROVIDER (the project number, not its ID).",
+  },
+  {
+    id: "sts-rejected",
+    when: "STS: any other RFC 6749 error (issuer, audience, signature)",
+    matches: (p, ctx) => isSts(ctx) && p.oauthError !== undefined,
+    hint: (_p, ctx) =>
+      `The STS rejected the OIDC token from ${ctx.subjectTokenSource ?? "the credential source"}: the provider's issuer URI must match the token's iss, its allowed audiences must include the token's aud, and the token must be signed by that issuer.`,
+  },
+  {
+    id: "service-account-key-rejected",
+    when: "token endpoint error for a service account key (JWT-bearer grant)",
+    matches: (p, ctx) =>
+      ctx.method === "oauth.token" && ctx.credentialKind === "service_account" && p.oauthError !== undefined,
+    hint: (_p, ctx) =>
+      `The token endpoint refused the key of ${sa(ctx)}: the key may have been deleted or disabled, the service account disabled or deleted, or this machine's clock is off. Prefer workload identity federation or impersonation to a new long-lived key (docs/pipeline-identities.md).`,
+  },
+  {
+    id: "impersonation-scope",
+    when: "generateAccessToken: 403 `ACCESS_TOKEN_SCOPE_INSUFFICIENT`",
+    matches: (p, ctx) => isIamCredentials(ctx) && p.reason === "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+    hint: (_p, ctx) =>
+      `The credential that impersonates ${sa(ctx)} has a token without the cloud-platform scope, which generateAccessToken requires: use \`gcloud auth application-default login\` (it grants cloud-platform) or ${LOGIN} --scope cloud-platform.`,
+  },
+  {
+    id: "impersonation-denied",
+    when: "generateAccessToken: 403 (no `iam.serviceAccounts.getAccessToken` on the service account)",
+    matches: (p, ctx) => isIamCredentials(ctx) && p.httpStatus === 403,
+    hint: (_p, ctx) => {
+      if (ctx.workloadIdentityProvider) {
+        const pool = poolOf(ctx.workloadIdentityProvider);
+        return `The workload identity pool's identity may not impersonate ${sa(ctx)}: grant roles/iam.workloadIdentityUser on it to the pool's principals, e.g. \`gcloud iam service-accounts add-iam-policy-binding ${sa(ctx)} --role=roles/iam.workloadIdentityUser --member=principalSet://iam.googleapis.com/${pool}/attribute.repository/OWNER/REPO\`. ${MAY_NOT_EXIST}`;
+      }
+      const member = ctx.impersonator ?? "user:YOU@example.com";
+      return `${ctx.impersonator ?? "The identity that runs Pulumi"} may not impersonate ${sa(ctx)}: grant it roles/iam.serviceAccountTokenCreator on the service account, e.g. \`gcloud iam service-accounts add-iam-policy-binding ${sa(ctx)} --role=roles/iam.serviceAccountTokenCreator --member=${member}\`. ${MAY_NOT_EXIST}`;
+    },
+  },
+  {
+    id: "service-account-disabled",
+    when: "generateAccessToken: 400 `FAILED_PRECONDITION` (a disabled service account)",
+    matches: (p, ctx) => isIamCredentials(ctx) && p.status === "FAILED_PRECONDITION",
+    hint: (_p, ctx) =>
+      `${sa(ctx)} is disabled: enable it (\`gcloud iam service-accounts enable ${sa(ctx)}\`) or impersonate another service account.`,
+  },
+];
+
 export const HINTS: readonly HintRow[] = [
+  ...IDENTITY_HINTS,
   {
     id: "reauth-required",
     when: "token endpoint: `invalid_grant` with subtype `invalid_rapt`",

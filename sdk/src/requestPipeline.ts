@@ -5,9 +5,10 @@
  *   → replay once after a 401 with a fresh token → interpret (parse, or turn the failure into a typed,
  *   sanitized error, feeding 429s back to the limiter) → retry (retry.ts decides, honouring Retry-After)
  *
- * Token refreshes come through here too (tokenTransporter.ts): google-auth-library performs the grant,
- * but its HTTP request is this pipeline's, so one policy retries it, one redactor cleans it, it is
- * cancelled with the call that needed it and it is reported to the same observer.
+ * Token grants come through here too (tokenTransporter.ts): google-auth-library performs the grant
+ * (a refresh, a JWT-bearer assertion, an STS exchange, generateAccessToken), but its HTTP requests are
+ * this pipeline's, so one policy retries them, one redactor cleans them, they are cancelled with the call
+ * that needed them and they are reported to the same observer.
  */
 import { errorFromNetwork, errorFromResponse } from "./errorFactory";
 import { isZeroQuota, parseErrorBody } from "./errorParser";
@@ -216,7 +217,7 @@ export class RequestPipeline implements RequestExecutor {
     bodyText: string,
     ctx: HintContext,
   ): AttemptResult<T> {
-    const value = spec.parse(parseJsonOrUndefined(bodyText));
+    const value = spec.parse(spec.responseType === "text" ? bodyText : parseJsonOrUndefined(bodyText));
     if (value !== undefined) {
       if (spec.quota) auth?.limiter.onSuccess();
       return { ok: true, value };

@@ -22,6 +22,8 @@ export interface RequestSpec<T> {
   quota: boolean;
   /** Values that must never reach a message, besides the credential's own. */
   secrets?: readonly string[];
+  /** `text`: `parse` gets the raw body (a subject token served as plain text); default JSON. */
+  responseType?: "json" | "text";
 }
 
 /** Runs a request to a parsed value, or throws the sdk's typed error (requestPipeline.ts). */
@@ -37,8 +39,10 @@ export interface TokenRequest {
 
 export interface AccessTokenSource {
   readonly canRefresh: boolean;
-  /** The scopes the token endpoint granted with the current token; undefined when unknown (static tokens). */
+  /** The scopes the current token carries; undefined when unknown (static tokens). */
   readonly grantedScopes: readonly string[] | undefined;
+  /** For workload identity federation: the subject token's `sub`, once one was exchanged. */
+  readonly federatedSubject?: string;
   getToken(request: TokenRequest): Promise<string>;
   /** Called after a 401 with the token that was rejected: drop it if still current and get a new one. */
   refreshAfterRejection(rejected: string, request: TokenRequest): Promise<string>;

@@ -3,11 +3,12 @@
  * files or the environment): the credential, its process-wide token source, and the rate limiter of its
  * quota project.
  */
-import { resolveCredentials, secretsOf } from "./credentials";
+import { describe, resolveCredentials, secretsOf } from "./credentials";
+import type { EndpointChoice } from "./endpointPolicy";
 import type { Authorization } from "./requestSpec";
 import { DEFAULT_RATE_LIMIT, rateLimiterFor } from "./throttle";
 import { tokenSourceFor } from "./tokenProvider";
-import type { CloudBillingClientOptions, Clock, CredentialsDescription, ResolvedEndpoints } from "./types";
+import type { CloudBillingClientOptions, Clock, CredentialsDescription } from "./types";
 
 export interface Session extends Authorization {
   description: CredentialsDescription;
@@ -16,9 +17,10 @@ export interface Session extends Authorization {
 export function openSession(
   options: CloudBillingClientOptions,
   env: NodeJS.ProcessEnv,
-  endpoints: ResolvedEndpoints,
+  choice: EndpointChoice,
   clock: Clock,
 ): Session {
+  const { endpoints } = choice;
   const credential = resolveCredentials({
     credentials: options.credentials,
     quotaProject: options.quotaProject,
@@ -31,11 +33,11 @@ export function openSession(
   };
   const { kind, source, quotaProject } = credential;
   return {
-    tokens: tokenSourceFor(credential, endpoints.tokenUrl, () => clock.now()),
+    tokens: tokenSourceFor(credential, choice, () => clock.now()),
     limiter: rateLimiterFor(endpoints.apiRoot, quotaProject, rate, clock.now()),
     secrets: secretsOf(credential),
     credential: { credentialKind: kind, credentialSource: source },
-    description: { source, kind, ...(quotaProject ? { quotaProject } : {}) },
+    description: describe(credential),
     ...(quotaProject ? { quotaProject } : {}),
   };
 }

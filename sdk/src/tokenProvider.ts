@@ -1,21 +1,29 @@
 /**
- * Access tokens: one per credential per process, refreshed single-flight before expiry.
+ * Access tokens: one source per credential per process, refreshed single-flight before expiry.
  *
- * Sessions live in a process-wide map keyed by a SHA-256 of (token URL, client, secret, refresh token),
- * so many CloudBillingClient instances (one per Pulumi resource operation) share a token without the
- * secret ever being a visible key. The refresh threshold is min(5 min, lifetime/4): google-auth-library's
- * fixed 5 min would refresh before every request when tokens live < 5 min (docs/oauth.md §4.3).
- * The grant itself is google-auth-library's UserRefreshClient, built with our endpoints; its HTTP request
- * goes through the caller's request pipeline (tokenTransporter.ts). google-auth-library is loaded only
- * when a refresh-token credential is used: a static token never needs it.
+ * Sources live in a process-wide map keyed by a SHA-256 of the credential and the endpoints it uses, so
+ * many CloudBillingClient instances (one per Pulumi resource operation) share a token without a secret
+ * ever being a visible key. The refresh threshold is min(5 min, lifetime/4): google-auth-library's fixed
+ * 5 min would refresh before every request when tokens live < 5 min (docs/oauth.md §4.3), and a
+ * federated token lives only as long as the OIDC token it came from.
+ *
+ * Each credential kind is a Grant (tokenSources/): google-auth-library's own class performs it, inside
+ * `withTokenCall`, so its HTTP goes through the caller's request pipeline (tokenTransporter.ts). One
+ * TokenSession caches whatever a grant returns. google-auth-library is loaded only when a grant runs: a
+ * static token never needs it.
  */
 import { createHash } from "node:crypto";
-import type { UserRefreshClient } from "google-auth-library";
-import type { ResolvedCredential } from "./credentials";
+import type { ResolvedCredential } from "./credentialTypes";
+import type { EndpointChoice } from "./endpointPolicy";
 import { CloudBillingError, CredentialsError } from "./errors";
 import type { HintContext } from "./hints";
 import type { AccessTokenSource, RequestExecutor, TokenRequest } from "./requestSpec";
-import { PipelineTransporter, withTokenCall } from "./tokenTransporter";
+import { grantFor, type Grant } from "./tokenSources";
+import { FINAL_SCOPES, type ScopeSet } from "./tokenSources/scopes";
+import { SharedFlight } from "./sharedFlight";
+import { withTokenCall, type TokenCall } from "./tokenTransporter";
+
+export { SharedFlight } from "./sharedFlight";
 
 export const MAX_REFRESH_THRESHOLD_MS = 5 * 60_000;
 
@@ -46,92 +54,25 @@ interface CachedToken {
   scopes: readonly string[] | undefined;
 }
 
-interface Flight<T> {
-  promise: Promise<T>;
-  controller: AbortController;
-  waiters: number;
-}
-
-/**
- * One operation shared by every caller that needs it at the same time. Each caller stops waiting when
- * its own signal aborts; the operation itself is aborted once every caller has stopped waiting.
- */
-export class SharedFlight<T> {
-  #flight: Flight<T> | undefined;
-
-  join(start: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {
-    const flight = (this.#flight ??= this.#start(start));
-    flight.waiters++;
-    return new Promise<T>((resolve, reject) => {
-      const leave = (): void => {
-        signal.removeEventListener("abort", onAbort);
-        if (--flight.waiters === 0 && !settled) this.#abort(flight);
-      };
-      const onAbort = (): void => {
-        leave();
-        reject(new Error("aborted"));
-      };
-      let settled = false;
-      if (signal.aborted) return onAbort();
-      signal.addEventListener("abort", onAbort, { once: true });
-      flight.promise.then(
-        (value) => ((settled = true), leave(), resolve(value)),
-        (err: unknown) => ((settled = true), leave(), reject(err)),
-      );
-    });
-  }
-
-  #start(start: (signal: AbortSignal) => Promise<T>): Flight<T> {
-    const controller = new AbortController();
-    const flight: Flight<T> = { controller, waiters: 0, promise: Promise.resolve() as Promise<T> };
-    flight.promise = start(controller.signal).finally(() => {
-      if (this.#flight === flight) this.#flight = undefined;
-    });
-    flight.promise.catch(() => undefined); // every waiter handles it; no unhandled rejection if none is left
-    return flight;
-  }
-
-  #abort(flight: Flight<T>): void {
-    // Later callers start afresh instead of joining an operation that is being cancelled.
-    if (this.#flight === flight) this.#flight = undefined;
-    flight.controller.abort();
-  }
-}
-
-type RefreshCredential = Extract<ResolvedCredential, { refreshToken: string }>;
-
-/** Loaded on first use, not at import: only refresh-token credentials need google-auth-library. */
-function loadGoogleAuth(): typeof import("google-auth-library") {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("google-auth-library") as typeof import("google-auth-library");
-}
-
-class RefreshTokenSession implements AccessTokenSource {
+/** Caches what one Grant returns and runs it single-flight when the token is due. */
+class TokenSession implements AccessTokenSource {
   readonly canRefresh = true;
-  readonly #client: UserRefreshClient;
+  readonly #grant: Grant;
   readonly #refresh = new SharedFlight<string>();
   readonly #now: () => number;
-  readonly #ctx: HintContext;
-  readonly #secrets: readonly string[];
   #token: CachedToken | undefined;
 
-  constructor(cred: RefreshCredential, tokenUrl: string, now: () => number) {
-    const { UserRefreshClient: Client } = loadGoogleAuth();
-    this.#client = new Client({
-      clientId: cred.clientId,
-      clientSecret: cred.clientSecret,
-      refreshToken: cred.refreshToken,
-      endpoints: { oauth2TokenUrl: tokenUrl },
-      transporter: new PipelineTransporter(),
-      useAuthRequestParameters: false,
-    });
+  constructor(grant: Grant, now: () => number) {
+    this.#grant = grant;
     this.#now = now;
-    this.#secrets = [cred.refreshToken, cred.clientSecret];
-    this.#ctx = { method: "oauth.token", credentialKind: cred.kind, credentialSource: cred.source };
   }
 
   get grantedScopes(): readonly string[] | undefined {
     return this.#token?.scopes;
+  }
+
+  get federatedSubject(): string | undefined {
+    return this.#grant.federatedSubject;
   }
 
   async getToken(request: TokenRequest): Promise<string> {
@@ -147,30 +88,45 @@ class RefreshTokenSession implements AccessTokenSource {
 
   async #doRefresh(pipeline: RequestExecutor, signal: AbortSignal): Promise<string> {
     const startedAt = Date.now();
-    const call = { pipeline, signal, ctx: this.#ctx, secrets: this.#secrets };
-    let credentials: { access_token?: string | null; expiry_date?: number | null; scope?: string };
-    try {
-      ({ credentials } = await withTokenCall(call, () => this.#client.refreshAccessToken()));
-    } catch (err) {
-      // Errors from the pipeline are typed and sanitized already; the library's own are not shown.
-      throw err instanceof CloudBillingError ? err : noToken(this.#ctx);
-    }
-    if (!credentials.access_token) throw noToken(this.#ctx);
-    // The library computed expiry_date with Date.now(); turn it into a lifetime on our clock.
-    const lifetimeMs = credentials.expiry_date ? Math.max(0, credentials.expiry_date - startedAt) : 3600_000;
-    // The token response names the granted scopes (RFC 6749 §5.1), so no tokeninfo call is needed.
-    const scopes = credentials.scope?.split(" ").filter((scope) => scope !== "");
+    const g = this.#grant;
+    const call: TokenCall = {
+      pipeline,
+      signal,
+      ctx: { ...g.ctx },
+      secrets: [...g.secrets],
+      routes: g.routes,
+    };
+    const granted = await withTokenCall(call, () => g.run(call)).catch((err: unknown) => {
+      throw grantFailure(call, err);
+    });
+    if (!granted.accessToken) throw noToken(call.ctx);
+    // The library computed expiry with Date.now(); turn it into a lifetime on our clock.
+    const lifetimeMs = granted.expiryDateMs ? Math.max(0, granted.expiryDateMs - startedAt) : 3600_000;
     this.#token = {
-      value: credentials.access_token,
+      value: granted.accessToken,
       lifetimeMs,
       expiresAtMs: this.#now() + lifetimeMs,
-      scopes,
+      scopes: granted.scopes,
     };
-    return credentials.access_token;
+    return granted.accessToken;
   }
 }
 
-function noToken(ctx: HintContext): CredentialsError {
+/**
+ * What a failed grant reports: the pipeline's typed, sanitized error when there was one, never the
+ * library's. A token that cannot be had because the server refused the credential (4xx) is a
+ * credentials failure whatever its status (generateAccessToken's 403 is not a billing permission).
+ */
+function grantFailure(call: TokenCall, err: unknown): CloudBillingError {
+  const typed = call.failure ?? (err instanceof CloudBillingError ? err : undefined);
+  if (!typed) return noToken(call.ctx);
+  const refused = typed.httpStatus !== undefined && typed.httpStatus >= 400 && typed.httpStatus < 500;
+  const transient = typed.httpStatus === 408 || typed.httpStatus === 429;
+  if (typed instanceof CredentialsError || !refused || transient) return typed;
+  return new CredentialsError(typed.message, typed.fields());
+}
+
+export function noToken(ctx: HintContext): CredentialsError {
   return new CredentialsError(`${ctx.method} returned no access token.`, {
     method: ctx.method,
     status: "UNAUTHENTICATED",
@@ -178,28 +134,39 @@ function noToken(ctx: HintContext): CredentialsError {
   });
 }
 
-const sessions = new Map<string, RefreshTokenSession>();
+const sessions = new Map<string, AccessTokenSource>();
 
-function sessionKey(cred: RefreshCredential, tokenUrl: string): string {
-  return createHash("sha256")
-    .update([tokenUrl, cred.clientId, cred.clientSecret, cred.refreshToken].join("\u0000"))
-    .digest("hex");
+/** A stable key: the credential (its secrets included, hashed), the endpoints and the scopes. */
+function sessionKey(cred: ResolvedCredential, choice: EndpointChoice, scopes: ScopeSet): string {
+  const material = JSON.stringify(
+    [cred, choice.endpoints, [...choice.overridden].sort(), scopes],
+    (k, v: unknown) => (k === "source" ? undefined : v),
+  );
+  return createHash("sha256").update(material).digest("hex");
 }
 
-/** The process-wide token source for a credential. */
+/**
+ * The process-wide token source for a credential. `scopes` are those the sdk asks for where it chooses
+ * (service accounts, federation): FINAL_SCOPES for the API, SOURCE_SCOPES for a credential that
+ * impersonates. Throws (naming the setting) when a file's endpoint may not be used.
+ */
 export function tokenSourceFor(
   cred: ResolvedCredential,
-  tokenUrl: string,
+  choice: EndpointChoice,
   now: () => number,
+  scopes: ScopeSet = FINAL_SCOPES,
 ): AccessTokenSource {
   if (cred.kind === "access_token") return new StaticTokenSource(cred.accessToken);
-  const key = sessionKey(cred, tokenUrl);
-  let session = sessions.get(key);
-  if (!session) {
-    session = new RefreshTokenSession(cred, tokenUrl, now);
-    sessions.set(key, session);
+  const key = sessionKey(cred, choice, scopes);
+  let source = sessions.get(key);
+  if (!source) {
+    const grant = grantFor(cred, choice, scopes, (inner, innerScopes) =>
+      tokenSourceFor(inner, choice, now, innerScopes),
+    );
+    source = new TokenSession(grant, now);
+    sessions.set(key, source);
   }
-  return session;
+  return source;
 }
 
 /** @internal Tests only: forget all cached tokens. */

@@ -35,7 +35,16 @@ export type CredentialSource =
   | "GOOGLE_APPLICATION_CREDENTIALS"
   | "gcloud-adc";
 
-export type CredentialKind = "authorized_user" | "refresh_token" | "access_token";
+export type CredentialKind =
+  | "authorized_user"
+  | "refresh_token"
+  | "access_token"
+  /** A service account key file: the JWT-bearer grant (RFC 7523). The least recommended kind. */
+  | "service_account"
+  /** A service account impersonated by another credential (IAM Credentials generateAccessToken). */
+  | "impersonated_service_account"
+  /** Workload identity federation: an OIDC token exchanged at the STS (RFC 8693), maybe then impersonating. */
+  | "external_account";
 
 export interface CredentialsOptions {
   /** A static OAuth access token. Cannot be refreshed. */
@@ -44,10 +53,18 @@ export interface CredentialsOptions {
   refreshToken?: string;
   clientId?: string;
   clientSecret?: string;
-  /** Contents of an `authorized_user` JSON file. */
+  /**
+   * Contents of a credentials JSON file: `authorized_user`, `impersonated_service_account`,
+   * `external_account` or `service_account` (docs/credentials.md).
+   */
   credentialsJson?: string;
-  /** Path to an `authorized_user` JSON file. A leading `~/` is the user's home directory. */
+  /** Path to a credentials JSON file of those kinds. A leading `~/` is the user's home directory. */
   credentialsFile?: string;
+  /**
+   * A service account to impersonate with whichever credential resolves (Terraform's
+   * `impersonate_service_account`); env `GOOGLE_IMPERSONATE_SERVICE_ACCOUNT` when unset.
+   */
+  impersonateServiceAccount?: string;
   /**
    * How error messages name each option, e.g. `{ credentialsFile: "gcp-billing:credentials" }` when the
    * value came from stack config, so the user is told what they set. Default `credentials.<option>`.
@@ -56,7 +73,13 @@ export interface CredentialsOptions {
 }
 
 export type CredentialOptionName =
-  "accessToken" | "refreshToken" | "clientId" | "clientSecret" | "credentialsJson" | "credentialsFile";
+  | "accessToken"
+  | "refreshToken"
+  | "clientId"
+  | "clientSecret"
+  | "credentialsJson"
+  | "credentialsFile"
+  | "impersonateServiceAccount";
 
 export interface EndpointsOptions {
   /** Default `https://cloudbilling.googleapis.com/`; env `GCP_BILLING_LINK_API_ROOT`. */
@@ -69,6 +92,16 @@ export interface EndpointsOptions {
   tokenInfoUrl?: string;
   /** Default `https://oauth2.googleapis.com/revoke`; env `GCP_BILLING_LINK_OAUTH_REVOKE_URL`. */
   revokeUrl?: string;
+  /**
+   * The Security Token Service's token endpoint, default `https://sts.googleapis.com/v1/token`; env
+   * `GCP_BILLING_LINK_STS_TOKEN_URL`. When set, it wins over an external_account file's `token_url`.
+   */
+  stsTokenUrl?: string;
+  /**
+   * The IAM Credentials API root, default `https://iamcredentials.googleapis.com/`; env
+   * `GCP_BILLING_LINK_IAM_CREDENTIALS_URL`. When set, it wins over a file's `service_account_impersonation_url`.
+   */
+  iamCredentialsUrl?: string;
 }
 
 export type ResolvedEndpoints = Required<EndpointsOptions>;
@@ -139,6 +172,14 @@ export interface CallOptions {
 export interface CredentialsDescription {
   source: CredentialSource;
   kind: CredentialKind;
+  /** The identity the API sees, when the credential names it: a service account's email (keys, impersonation). */
+  principal?: string;
+  /** For impersonation: the kind of the credential that impersonates. */
+  sourceKind?: CredentialKind;
+  /** For workload identity federation: the pool provider (`projects/N/locations/global/workloadIdentityPools/P/providers/X`). */
+  workloadIdentityProvider?: string;
+  /** For federation without impersonation, once a token was obtained: the OIDC token's `sub` (not a secret). */
+  federatedSubject?: string;
   quotaProject?: string;
 }
 

@@ -65,6 +65,8 @@ export interface BillingStackOptions {
   config?: Record<string, { value: string; secret?: boolean }>;
   /** The emulator's seed; default its default seed. */
   seed?: SeedObject;
+  /** Also point gcp-billing:stsTokenUrl and gcp-billing:iamCredentialsEndpoint at the emulator. */
+  identityEndpoints?: boolean;
 }
 
 /** The admin principal's client for an emulator, for out-of-band changes and reading live state. */
@@ -92,6 +94,12 @@ export async function createBillingStack(options: BillingStackOptions = {}): Pro
     config: {
       "gcp-billing:apiEndpoint": { value: emulator.apiRoot },
       "gcp-billing:oauthTokenUrl": { value: emulator.oauth.tokenUrl },
+      ...(options.identityEndpoints
+        ? {
+            "gcp-billing:stsTokenUrl": { value: emulator.stsTokenUrl },
+            "gcp-billing:iamCredentialsEndpoint": { value: emulator.iamCredentialsRoot },
+          }
+        : {}),
       ...options.config,
     },
   });

@@ -59,9 +59,15 @@ function testSeed(): SeedObject {
   return seed;
 }
 
-/** What authentication hands the billing methods; only the principal matters to them. */
+/** What authentication hands the billing methods; only who the caller is matters to them. */
 function callerFor(principal: string): Caller {
-  return { principal, clientId: "test-client", scopes: [], consumerProjectNumber: "0" };
+  return {
+    principal,
+    memberIds: [`user:${principal}`],
+    clientId: "test-client",
+    scopes: [],
+    consumerProjectNumber: "0",
+  };
 }
 const admin = callerFor(ADMIN);
 const alice = callerFor(ALICE);

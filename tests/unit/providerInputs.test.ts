@@ -4,6 +4,7 @@ import { describe, test } from "node:test";
 import { canonicalAccount, normaliseInputs, UNKNOWN_VALUE } from "../../provider/src/inputs";
 import { ProjectBillingLinkProvider } from "../../provider/src/projectBillingLinkProvider";
 import { settingsFromConfig } from "../../provider/src/providerConfig";
+import { plaintextSecretProblems } from "../../provider/src/secretConfig";
 
 const ACCOUNT = "billingAccounts/01A2B3-C4D5E6-F7A8B9";
 
@@ -171,6 +172,65 @@ describe("settingsFromConfig", () => {
     // sdk errors about these values then name the config key the user set, not an sdk option.
     assert.equal(names?.credentialsJson, "gcp-billing:credentials");
     assert.equal(fileNames?.credentialsFile, "gcp-billing:credentials");
+  });
+
+  test("impersonateServiceAccount and the STS / IAM Credentials endpoints map onto sdk options", () => {
+    const settings = settingsFromConfig(
+      config({
+        "gcp-billing:impersonateServiceAccount": "deployer@p.iam.gserviceaccount.com",
+        "gcp-billing:stsTokenUrl": "http://127.0.0.1:1/v1/token",
+        "gcp-billing:iamCredentialsEndpoint": "http://127.0.0.1:1/",
+      }),
+    );
+    const { names, ...explicit } = settings.client.credentials ?? {};
+    // Impersonation alone is not a credential: the sdk still resolves one from the environment under it.
+    assert.deepEqual(explicit, { impersonateServiceAccount: "deployer@p.iam.gserviceaccount.com" });
+    assert.equal(names?.impersonateServiceAccount, "gcp-billing:impersonateServiceAccount");
+    assert.deepEqual(settings.client.endpoints, {
+      stsTokenUrl: "http://127.0.0.1:1/v1/token",
+      iamCredentialsUrl: "http://127.0.0.1:1/",
+    });
+    assert.throws(
+      () => settingsFromConfig(config({ "gcp-billing:stsTokenUrl": "sts" })),
+      /gcp-billing:stsTokenUrl must be an absolute http\(s\) URL/,
+    );
+  });
+
+  test("a service account key as plain config is refused, never echoed, and told to prefer federation", () => {
+    const privateKey = `-----BEGIN PRIVATE KEY-----\nunit-${Math.random()}\n-----END PRIVATE KEY-----\n`;
+    const key = JSON.stringify({
+      type: "service_account",
+      client_email: "a@p.iam.gserviceaccount.com",
+      private_key: privateKey,
+    });
+    const values: Record<string, string> = { "gcp-billing:credentials": key };
+    const problems = plaintextSecretProblems(
+      (k) => values[k],
+      () => false,
+    );
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /gcp-billing:credentials holds the credentials JSON in plain text/);
+    assert.match(
+      problems[0],
+      /service account key, a long-lived secret: prefer workload identity federation/,
+    );
+    assert.equal(problems.join("\n").includes(privateKey.split("\n")[1]), false);
+    assert.deepEqual(
+      plaintextSecretProblems(
+        (k) => values[k],
+        () => true,
+      ),
+      [],
+      "as a secret it is accepted",
+    );
+    assert.deepEqual(
+      plaintextSecretProblems(
+        (k) => ({ "gcp-billing:impersonateServiceAccount": "a@p.iam.gserviceaccount.com" })[k],
+        () => false,
+      ),
+      [],
+      "the service account to impersonate is not a secret",
+    );
   });
 
   test("every invalid value is reported at once, each naming its key", () => {

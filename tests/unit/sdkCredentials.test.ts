@@ -60,11 +60,11 @@ describe("credential resolution order", () => {
       env: fullEnv(),
     });
     assert.deepEqual(
-      [a.source, a.kind, a.kind !== "access_token" && a.clientId],
+      [a.source, a.kind, a.kind === "authorized_user" && a.clientId],
       ["options", "authorized_user", "client-optjson"],
     );
     const b = resolveCredentials({ credentials: { credentialsFile: optFile }, env: fullEnv() });
-    assert.equal(b.kind !== "access_token" && b.clientId, "client-optfile");
+    assert.equal(b.kind === "authorized_user" && b.clientId, "client-optfile");
   });
   it("then GOOGLE_OAUTH_ACCESS_TOKEN", () => {
     const c = resolveCredentials({ env: fullEnv() });
@@ -75,7 +75,7 @@ describe("credential resolution order", () => {
     delete env.GOOGLE_OAUTH_ACCESS_TOKEN;
     const c = resolveCredentials({ env });
     assert.deepEqual(
-      [c.source, c.kind, c.kind !== "access_token" && c.clientId],
+      [c.source, c.kind, c.kind === "authorized_user" && c.clientId],
       ["GOOGLE_CREDENTIALS", "authorized_user", "client-gcreds"],
     );
   });
@@ -152,14 +152,24 @@ describe("bad credentials name the problem, never a value", () => {
       /GOOGLE_CREDENTIALS is not valid JSON/,
     ],
     [
-      "service account",
+      "service account key without client_email and with a private_key that is not a PEM key",
       () =>
         resolveCredentials({
           env: {
             GOOGLE_CREDENTIALS: JSON.stringify({ type: "service_account", private_key: "rt-lonely-secret" }),
           },
         }),
-      /type "service_account"; only "authorized_user"/,
+      /GOOGLE_CREDENTIALS is missing or has an invalid client_email, private_key field/,
+    ],
+    [
+      "an unsupported type",
+      () =>
+        resolveCredentials({
+          env: {
+            GOOGLE_CREDENTIALS: JSON.stringify({ type: "gdch_service_account", secret: "rt-lonely-secret" }),
+          },
+        }),
+      /type "gdch_service_account"; supported types are authorized_user, impersonated_service_account/,
     ],
     [
       "missing refresh_token",
@@ -215,6 +225,8 @@ describe("endpoints", () => {
       tokenInfoUrl: "http://127.0.0.1:9/tokeninfo",
       revokeUrl: "http://127.0.0.1:9/revoke",
       authUrl: "http://127.0.0.1:9/auth",
+      stsTokenUrl: "https://sts.googleapis.com/v1/token",
+      iamCredentialsUrl: "https://iamcredentials.googleapis.com/",
     });
   });
   it("rejects non-URLs", () => {

@@ -30,6 +30,8 @@ export interface DoctorOptions {
   quotaProject?: string;
   /** Mirrors `gcp-billing:apiEndpoint`. */
   apiEndpoint?: string;
+  /** Mirrors `gcp-billing:impersonateServiceAccount`. */
+  impersonateServiceAccount?: string;
   env: NodeJS.ProcessEnv;
   logger: Logger;
 }
@@ -50,12 +52,17 @@ export function clientOptionsFor(o: DoctorOptions): CloudBillingClientOptions {
     "gcp-billing:credentials": o.credentials,
     "gcp-billing:quotaProject": o.quotaProject,
     "gcp-billing:apiEndpoint": o.apiEndpoint,
+    "gcp-billing:impersonateServiceAccount": o.impersonateServiceAccount,
   };
   const { client } = settingsFromConfig({ get: (key) => config[key] });
   const credentials = client.credentials && {
     ...client.credentials,
     // Errors name the flag the user typed.
-    names: { credentialsFile: "--credentials", credentialsJson: "--credentials" },
+    names: {
+      credentialsFile: "--credentials",
+      credentialsJson: "--credentials",
+      impersonateServiceAccount: "--impersonate-service-account",
+    },
   };
   return {
     ...client,
@@ -79,7 +86,64 @@ function errorText(e: unknown): { detail: string; fix?: string } {
 function sourceText(d: CredentialsDescription): string {
   const where =
     d.source === "options" ? "--credentials (as the gcp-billing:credentials stack config would)" : d.source;
-  return `${d.kind} from ${where}`;
+  const base = `${d.kind} from ${where}`;
+  const federation = d.workloadIdentityProvider
+    ? `workload identity federation through ${d.workloadIdentityProvider}`
+    : undefined;
+  if (d.kind === "service_account")
+    return `${base}: a key of ${d.principal ?? "a service account"} (least recommended)`;
+  if (d.kind === "impersonated_service_account")
+    return `${base}: impersonates ${d.principal ?? "a service account"} with ${federation ?? `${d.sourceKind ?? "other"} credentials`}`;
+  if (d.kind === "external_account")
+    return `${base}: ${federation ?? "workload identity federation"}${d.principal ? `, impersonating ${d.principal}` : ""}`;
+  return base;
+}
+
+/** User credentials and static tokens are asked about at tokeninfo; the identities below name their principal. */
+const NAMED_PRINCIPAL_KINDS: ReadonlySet<CredentialsDescription["kind"]> = new Set([
+  "service_account",
+  "impersonated_service_account",
+  "external_account",
+]);
+
+/** Whom the API sees: the service account, or the federated subject and its pool. */
+function principalText(d: CredentialsDescription): string {
+  if (d.principal) return d.principal;
+  const pool = d.workloadIdentityProvider?.replace(/\/providers\/[^/]+$/, "") ?? "the workload identity pool";
+  return `federated identity ${d.federatedSubject ? `"${oneLine(d.federatedSubject, 200)}"` : "(subject unknown)"} of ${pool}`;
+}
+
+/**
+ * For service accounts and federation: obtain a token (that is the check), then report the principal and
+ * the scopes the sdk asked for. tokeninfo is not asked: Google's says little about these tokens.
+ */
+async function identityChecks(
+  client: CloudBillingClient,
+  described: CredentialsDescription,
+  emit: (c: Check) => void,
+): Promise<boolean> {
+  let scopes: readonly string[] | undefined;
+  try {
+    scopes = await client.grantedScopes();
+  } catch (e) {
+    const t = errorText(e);
+    emit({
+      name: "Access token",
+      status: "fail",
+      detail: `could not get one: ${t.detail}`,
+      ...(t.fix ? { fix: t.fix } : {}),
+    });
+    return false;
+  }
+  const now = await client.describeCredentials();
+  emit({ name: "Identity", status: "ok", detail: principalText({ ...described, ...now }) });
+  emit(scopeCheck([...(scopes ?? [])]));
+  emit({
+    name: "Token expiry",
+    status: "ok",
+    detail: "short-lived token, obtained again automatically before it expires",
+  });
+  return true;
 }
 
 export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
@@ -110,7 +174,12 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
   }
   emit({ name: "Credentials", status: "ok", detail: sourceText(described) });
 
-  // 2. Identity, scopes and expiry, from tokeninfo (this also refreshes a refresh-token credential).
+  // 2. Identity, scopes and expiry: named by the credential for service accounts and federation, else
+  // from tokeninfo (this also refreshes a refresh-token credential).
+  if (NAMED_PRINCIPAL_KINDS.has(described.kind)) {
+    if (!(await identityChecks(client, described, emit))) return finish();
+    return apiChecks(client, described, options, emit, finish);
+  }
   let info: TokenInfoResult;
   try {
     info = await client.getTokenInfo();
@@ -142,8 +211,17 @@ export async function doctor(options: DoctorOptions): Promise<DoctorResult> {
   });
   emit(scopeCheck(info.scopes));
   emit(expiryCheck(info.expiresInSeconds, described));
+  return apiChecks(client, described, options, emit, finish);
+}
 
-  // 3. Does the API answer? billingAccounts.list needs no resource name, so it isolates auth problems.
+/** 3. Does the API answer? billingAccounts.list needs no resource name, so it isolates auth problems. */
+async function apiChecks(
+  client: CloudBillingClient,
+  described: CredentialsDescription,
+  options: DoctorOptions,
+  emit: (c: Check) => void,
+  finish: () => DoctorResult,
+): Promise<DoctorResult> {
   let apiError: unknown;
   let visible = 0;
   try {
@@ -222,7 +300,11 @@ function quotaProjectCheck(d: CredentialsDescription, apiError: unknown): Check 
   return {
     name: "Quota project",
     status: "ok",
-    detail: d.quotaProject ?? "none (quota is charged to the OAuth client's project)",
+    detail:
+      d.quotaProject ??
+      (NAMED_PRINCIPAL_KINDS.has(d.kind)
+        ? "none (quota is charged to the service account's or the pool's project)"
+        : "none (quota is charged to the OAuth client's project)"),
   };
 }
 

@@ -123,7 +123,7 @@ export class CloudBilling {
     requested: readonly Permission[],
   ): TestIamPermissionsResponse {
     this.existingAccount(id);
-    const held = permissionsOn(this.store.iamBindings(), caller.principal, billingAccountName(id));
+    const held = permissionsOn(this.store.iamBindings(), caller, billingAccountName(id));
     return { permissions: [...new Set(requested.filter((p) => held.has(p)))] };
   }
 
@@ -173,7 +173,7 @@ export class CloudBilling {
   }
 
   private permits(caller: Caller, resource: string, permission: string): boolean {
-    return hasPermission(this.store.iamBindings(), caller.principal, resource, permission);
+    return hasPermission(this.store.iamBindings(), caller, resource, permission);
   }
 
   /** What a reader sees for a project showing `accountId`: billing is enabled only on an open account. */

@@ -5,6 +5,8 @@ import { bearerToken } from "../authenticate";
 import type { EmulatorContext } from "../context";
 import { decideFault, sleep } from "../faults";
 import { OAuthError, oauthErrors } from "../oauthErrors";
+import { serviceAccountByEmail } from "../identities/serviceAccounts";
+import { JWT_BEARER_GRANT_TYPE, jwtBearerGrant, type JwtGrantResult } from "../identities/jwtBearerGrant";
 import { verifierMatches } from "../pkce";
 import { splitScopes } from "../scopes";
 import type { GrantRecord, OAuthClientRecord } from "../store/state";
@@ -31,7 +33,7 @@ const AUTH_CODE_LIFETIME_MS = 10 * 60_000;
 const CONSENT_LIFETIME_MS = 30 * 60_000;
 
 /** Form (`application/x-www-form-urlencoded`, any charset) or JSON bodies, both of which Google's token endpoint reads. */
-function formOf(req: FastifyRequest): URLSearchParams {
+export function formOf(req: FastifyRequest): URLSearchParams {
   const raw = typeof req.body === "string" ? req.body : "";
   if (/^application\/json/i.test(req.headers["content-type"] ?? "")) {
     const params = new URLSearchParams();
@@ -48,7 +50,7 @@ function formOf(req: FastifyRequest): URLSearchParams {
   return new URLSearchParams(raw);
 }
 
-function sendOAuthJson(
+export function sendOAuthJson(
   reply: FastifyReply,
   status: number,
   body: unknown,
@@ -65,12 +67,16 @@ function sendOAuthJson(
     .send(JSON.stringify(body, null, 2));
 }
 
-function sendOAuthError(reply: FastifyReply, err: OAuthError, headers: Record<string, string> = {}): void {
+export function sendOAuthError(
+  reply: FastifyReply,
+  err: OAuthError,
+  headers: Record<string, string> = {},
+): void {
   sendOAuthJson(reply, err.httpStatus, err.toJSON(), headers);
 }
 
 /** Latency and injected faults for OAuth endpoints; returns true when the request was already answered. */
-async function applyFaults(
+export async function applyFaults(
   ctx: EmulatorContext,
   method: string,
   req: FastifyRequest,
@@ -343,12 +349,17 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: EmulatorContext):
     const grantType = form.get("grant_type") ?? undefined;
     annotate(req, { grantType });
     try {
-      const client = authenticateClient(ctx, req, form);
-      if (!grantType) throw oauthErrors.missingParameter("grant_type");
-      let result: { response: TokenResponse; principal: string };
-      if (grantType === "refresh_token") result = refreshGrant(ctx, client, form);
-      else if (grantType === "authorization_code") result = exchangeCode(ctx, client, form);
-      else throw oauthErrors.unsupportedGrantType(grantType);
+      let result: { response: TokenResponse | JwtGrantResult["response"]; principal: string };
+      if (grantType === JWT_BEARER_GRANT_TYPE) {
+        // A service account's assertion authenticates itself: there is no OAuth client (RFC 7523 §3.1).
+        result = jwtBearerGrant(ctx, form, `${req.protocol}://${req.headers.host ?? ""}/token`);
+      } else {
+        const client = authenticateClient(ctx, req, form);
+        if (!grantType) throw oauthErrors.missingParameter("grant_type");
+        if (grantType === "refresh_token") result = refreshGrant(ctx, client, form);
+        else if (grantType === "authorization_code") result = exchangeCode(ctx, client, form);
+        else throw oauthErrors.unsupportedGrantType(grantType);
+      }
       annotate(req, { principal: result.principal });
       pruneExpired(ctx);
       ctx.commit();
@@ -367,16 +378,17 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: EmulatorContext):
     if (!record) return sendOAuthError(reply, oauthErrors.invalidToken());
     annotate(req, { principal: record.principal });
     const expiresIn = Math.max(0, Math.floor((record.expiresAtMs - ctx.clock.nowMs()) / 1000));
+    const serviceAccount = serviceAccountByEmail(ctx, record.principal);
     sendOAuthJson(reply, 200, {
       azp: record.clientId,
       aud: record.clientId,
-      sub: ctx.state.principals[record.principal]?.subject,
+      sub: ctx.state.principals[record.principal]?.subject ?? serviceAccount?.uniqueId,
       scope: record.scopes.join(" "),
       // Google sends both as strings (oauth doc §2.3).
       exp: String(Math.floor(record.expiresAtMs / 1000)),
       expires_in: String(expiresIn),
-      email: record.principal,
-      email_verified: "true",
+      // A federated identity has no email (docs/emulator.md).
+      ...(record.federation ? {} : { email: record.principal, email_verified: "true" }),
       access_type: record.accessType,
     });
   };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { KNOWN_ROLES } from "../iam";
+import { jwksSchema } from "../identities/identitySeed";
 import type { Seed } from "../seed";
 
 /**
@@ -49,6 +50,41 @@ export const emulatorStateSchema = z.object({
     }),
   ),
   iam: z.array(z.object({ resource: z.string(), role: z.enum(KNOWN_ROLES), members: z.array(z.string()) })),
+  /** Keyed by email. Defaults keep state files written before service accounts existed loadable. */
+  serviceAccounts: z
+    .record(
+      z.string(),
+      z.object({
+        email: z.string(),
+        projectId: z.string(),
+        uniqueId: z.string(),
+        disabled: z.boolean(),
+        keys: z.array(z.object({ keyId: z.string(), publicKeyPem: z.string() })),
+      }),
+    )
+    .default({}),
+  /** Keyed by pool name (`projects/N/locations/global/workloadIdentityPools/P`). */
+  workloadIdentityPools: z
+    .record(
+      z.string(),
+      z.object({
+        name: z.string(),
+        disabled: z.boolean(),
+        providers: z.record(
+          z.string(),
+          z.object({
+            providerId: z.string(),
+            issuerUri: z.string(),
+            allowedAudiences: z.array(z.string()),
+            attributeMapping: z.record(z.string(), z.string()),
+            attributeCondition: z.string().optional(),
+            jwks: jwksSchema,
+            disabled: z.boolean(),
+          }),
+        ),
+      }),
+    )
+    .default({}),
   /** A grant is one user consent (or one seeded refresh token); revoking any of its tokens revokes it. */
   grants: z.record(
     z.string(),
@@ -71,6 +107,10 @@ export const emulatorStateSchema = z.object({
       expiresAtMs: z.number(),
       accessType: z.enum(["online", "offline"]),
       revoked: z.boolean(),
+      /** Quota is charged here when no x-goog-user-project is sent: a service account's or a pool's project. */
+      projectNumber: z.string().optional(),
+      /** Set on tokens the STS issued to a federated identity: what principalSet members match. */
+      federation: z.object({ pool: z.string(), attributes: z.record(z.string(), z.string()) }).optional(),
     }),
   ),
   authCodes: z.record(
@@ -97,9 +137,12 @@ export type GrantRecord = EmulatorState["grants"][string];
 export type AccessTokenRecord = EmulatorState["accessTokens"][string];
 export type AuthCodeRecord = EmulatorState["authCodes"][string];
 export type OAuthClientRecord = EmulatorState["oauthClients"][string];
+export type ServiceAccountRecord = EmulatorState["serviceAccounts"][string];
+export type WorkloadIdentityPoolRecord = EmulatorState["workloadIdentityPools"][string];
+export type OidcProviderRecord = WorkloadIdentityPoolRecord["providers"][string];
 
 /** A stable 21-digit stand-in for Google's numeric account id, so tokeninfo `sub` is the same every run. */
-function subjectFor(email: string): string {
+export function subjectFor(email: string): string {
   let h = 1469598103934665603n;
   for (const ch of email) h = ((h ^ BigInt(ch.codePointAt(0) ?? 0)) * 1099511628211n) % 10n ** 20n;
   return `1${h.toString().padStart(20, "0")}`;
@@ -114,6 +157,8 @@ export function stateFromSeed(seed: Seed): EmulatorState {
     billingAccounts: {},
     projects: {},
     iam: seed.iam.map((b) => ({ resource: b.resource, role: b.role, members: [...b.members] })),
+    serviceAccounts: serviceAccountsFromSeed(seed),
+    workloadIdentityPools: poolsFromSeed(seed),
     grants: {},
     accessTokens: {},
     authCodes: {},
@@ -165,4 +210,38 @@ export function stateFromSeed(seed: Seed): EmulatorState {
     };
   });
   return state;
+}
+
+function serviceAccountsFromSeed(seed: Seed): EmulatorState["serviceAccounts"] {
+  const out: EmulatorState["serviceAccounts"] = {};
+  for (const sa of seed.serviceAccounts) {
+    out[sa.email] = {
+      email: sa.email,
+      projectId: sa.projectId,
+      uniqueId: sa.uniqueId ?? subjectFor(sa.email),
+      disabled: sa.disabled,
+      keys: sa.keys.map((k) => ({ keyId: k.keyId, publicKeyPem: k.publicKeyPem })),
+    };
+  }
+  return out;
+}
+
+function poolsFromSeed(seed: Seed): EmulatorState["workloadIdentityPools"] {
+  const out: EmulatorState["workloadIdentityPools"] = {};
+  for (const pool of seed.workloadIdentityPools) {
+    const providers: WorkloadIdentityPoolRecord["providers"] = {};
+    for (const p of pool.providers) {
+      providers[p.providerId] = {
+        providerId: p.providerId,
+        issuerUri: p.issuerUri,
+        allowedAudiences: [...p.allowedAudiences],
+        attributeMapping: { ...p.attributeMapping },
+        ...(p.attributeCondition !== undefined ? { attributeCondition: p.attributeCondition } : {}),
+        jwks: { keys: p.jwks.keys.map((k) => ({ ...k })) },
+        disabled: p.disabled,
+      };
+    }
+    out[pool.name] = { name: pool.name, disabled: pool.disabled, providers };
+  }
+  return out;
 }
