@@ -17,7 +17,7 @@ import { SCOPES } from "./scopes";
 import { CREDENTIAL_PARAMETERS } from "./systemParameters";
 import { activeAccessToken } from "./tokens";
 
-/** Who is calling, established by steps 2–4 of the contract's check order (§7). */
+/** Who is calling, established by steps 2–4 of the check order of docs/cloud-billing-api.md §7. */
 export interface Caller {
   /** The email, or a federated identity's `principal://` string: what the request log shows. */
   principal: string;

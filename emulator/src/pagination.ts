@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { invalidArgument } from "./rpcErrors";
 
-/** Contract §5: default and maximum page size are both 100. */
+/** docs/cloud-billing-api.md §5: default and maximum page size are both 100. */
 export const MAX_PAGE_SIZE = 100;
 
 /**

@@ -1,5 +1,5 @@
 // OAuth 2.0 conformance: google-auth-library's OAuth2Client (a client nobody here wrote) against the
-// emulator's consent page, token, tokeninfo and revoke endpoints (oauth-and-credentials.md §2, §3, §7).
+// emulator's consent page, token, tokeninfo and revoke endpoints (docs/oauth.md §2, §3, §7).
 import assert from "node:assert/strict";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";

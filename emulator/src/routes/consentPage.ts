@@ -57,7 +57,7 @@ ${principals}
   );
 }
 
-/** Google shows parameter and client errors on its own page instead of redirecting (oauth doc §2.1). */
+/** Google shows parameter and client errors on its own page instead of redirecting (docs/oauth.md §2.1). */
 export function authorizationErrorHtml(httpStatus: number, error: string, description: string): string {
   return page(
     `Error ${httpStatus}: ${error}`,

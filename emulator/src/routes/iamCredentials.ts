@@ -35,7 +35,7 @@ import { sendNotFoundPage } from "./notFoundPage";
 /**
  * `POST /v1/projects/-/serviceAccounts/{email or uniqueId}:generateAccessToken`
  * (https://cloud.google.com/iam/docs/reference/credentials/rest/v1/projects.serviceAccounts/generateAccessToken),
- * in the contract's check order: faults → authentication → scope → syntax → IAM (which also hides a missing
+ * in the check order of docs/cloud-billing-api.md §7: faults → authentication → scope → syntax → IAM (which also hides a missing
  * account) → preconditions (a disabled account).
  */
 

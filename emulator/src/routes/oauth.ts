@@ -25,7 +25,7 @@ import { authorizationErrorHtml, consentPageHtml } from "./consentPage";
 import { dropConnection } from "./dropConnection";
 import { queryOf } from "./billingPipeline";
 
-/** Google OAuth 2.0 endpoints: consent page, token, tokeninfo, revoke (oauth-and-credentials.md §2, §3, §7). */
+/** Google OAuth 2.0 endpoints: consent page, token, tokeninfo, revoke (docs/oauth.md §2, §3, §7). */
 
 /** Authorization codes live 10 minutes, like Google's. */
 const AUTH_CODE_LIFETIME_MS = 10 * 60_000;
@@ -384,7 +384,7 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: EmulatorContext):
       aud: record.clientId,
       sub: ctx.state.principals[record.principal]?.subject ?? serviceAccount?.uniqueId,
       scope: record.scopes.join(" "),
-      // Google sends both as strings (oauth doc §2.3).
+      // Google sends both as strings (docs/oauth.md §2.3).
       exp: String(Math.floor(record.expiresAtMs / 1000)),
       expires_in: String(expiresIn),
       // A federated identity has no email (docs/emulator.md).
