@@ -1,4 +1,4 @@
-// Every enforcement rule of the contract (cloud-billing-api.md §6, §7, §10), with exact status,
+// Every enforcement rule of the contract (docs/cloud-billing-api.md §6, §7, §10), with exact status,
 // canonical status, ErrorInfo reason and message, exercised over raw HTTP.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
