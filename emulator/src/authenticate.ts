@@ -16,18 +16,9 @@ import {
 import { SCOPES } from "./scopes";
 import { CREDENTIAL_PARAMETERS } from "./systemParameters";
 import { activeAccessToken } from "./tokens";
+import type { Caller } from "./caller";
 
-/** Who is calling, established by steps 2–4 of the check order of docs/cloud-billing-api.md §7. */
-export interface Caller {
-  /** The email, or a federated identity's `principal://` string: what the request log shows. */
-  principal: string;
-  /** The IAM member strings the caller matches (members.ts); IAM checks use these. */
-  memberIds: readonly string[];
-  clientId: string;
-  scopes: string[];
-  /** Project number that rate quota is charged to. */
-  consumerProjectNumber: string;
-}
+export type { Caller };
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const v = headers[name];

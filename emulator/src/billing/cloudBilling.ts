@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Caller } from "../authenticate";
+import type { Caller } from "../caller";
 import { hasPermission, permissionsOn, policyBindings } from "../iam";
 import type { Knobs } from "../knobs";
 import { paginate } from "../pagination";
