@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { after, before, describe, test } from "node:test";
+import { afterAll, beforeAll, describe, test } from "@jest/globals";
 import { CommandError } from "@pulumi/pulumi/automation";
 import { CONFIG_KEYS } from "../../provider/src";
 import {
@@ -49,7 +49,7 @@ test("the stack-config-credentials README lists every gcp-billing:* key", () => 
 
 describe("examples/single-link", () => {
   let env: BillingStack;
-  before(async () => {
+  beforeAll(async () => {
     env = await createBillingStack({
       workDir: path.join(EXAMPLES, "single-link"),
       config: {
@@ -58,7 +58,7 @@ describe("examples/single-link", () => {
       },
     });
   });
-  after(() => env.cleanup());
+  afterAll(() => env.cleanup());
 
   test("up links the project and exports its outputs", async () => {
     assert.equal(await env.liveAccount("demo-app-staging"), "");
@@ -89,13 +89,13 @@ describe("examples/single-link", () => {
 
 describe("examples/multi-project", () => {
   let env: BillingStack;
-  before(async () => {
+  beforeAll(async () => {
     env = await createBillingStack({
       workDir: path.join(EXAMPLES, "multi-project"),
       config: { "multi-project:defaultBillingAccount": { value: "01A2B3-C4D5E6-F7A8B9" } },
     });
   });
-  after(() => env.cleanup());
+  afterAll(() => env.cleanup());
 
   test("a config mistake fails preview with a message naming the key", async () => {
     await env.stack.setConfig("multi-project:projects", {
@@ -196,7 +196,7 @@ describe("examples/multi-project", () => {
 describe("examples/stack-config-credentials", () => {
   let env: BillingStack;
   let credentialsFile: string;
-  before(async () => {
+  beforeAll(async () => {
     env = await createBillingStack({
       workDir: path.join(EXAMPLES, "stack-config-credentials"),
       credentials: "none",
@@ -219,7 +219,7 @@ describe("examples/stack-config-credentials", () => {
     );
     await env.stack.setConfig("gcp-billing:credentials", { value: credentialsFile });
   });
-  after(() => env.cleanup());
+  afterAll(() => env.cleanup());
 
   test("without gcp-billing:quotaProject, gcloud-client credentials fail at preview", async () => {
     await assert.rejects(env.stack.preview(), (err: unknown) => {

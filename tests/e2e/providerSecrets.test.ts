@@ -1,7 +1,7 @@
 // No credential ever reaches Pulumi state, the serialized provider or CLI output: with an
 // authorized_user file named in stack config, and with a static access token from the environment.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import type { LocalWorkspace } from "@pulumi/pulumi/automation";
 import {
   ACCOUNTS,
@@ -10,6 +10,9 @@ import {
   DEMO_CLIENT_SECRET,
   type BillingStack,
 } from "../support/billingStack";
+import { cleanupAfterEach } from "../support/cleanups";
+
+const cleanups = cleanupAfterEach();
 
 /** Runs up, a refreshing preview, refresh and destroy, returning everything the CLI printed. */
 async function exerciseStack(env: BillingStack): Promise<{ output: string; exported: string }> {
@@ -42,9 +45,9 @@ function assertAbsent(haystacks: Record<string, string>, secrets: Record<string,
   }
 }
 
-test("an authorized_user file in stack config: no refresh token or client secret in state or output", async (t) => {
+test("an authorized_user file in stack config: no refresh token or client secret in state or output", async () => {
   const env = await createBillingStack();
-  t.after(() => env.cleanup());
+  cleanups.add(() => env.cleanup());
   const { output, exported } = await exerciseStack(env);
   assertAbsent(
     { "CLI output": output, "stack export --show-secrets": exported },
@@ -61,9 +64,9 @@ test("an authorized_user file in stack config: no refresh token or client secret
   );
 });
 
-test("a static access token from GOOGLE_OAUTH_ACCESS_TOKEN: not in state or output", async (t) => {
+test("a static access token from GOOGLE_OAUTH_ACCESS_TOKEN: not in state or output", async () => {
   const env = await createBillingStack({ credentials: "none" });
-  t.after(() => env.cleanup());
+  cleanups.add(() => env.cleanup());
   const token = env.emulator.issueAccessToken({
     principal: "alice@example.com",
     scopes: ["https://www.googleapis.com/auth/cloud-billing"],

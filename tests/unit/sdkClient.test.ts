@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { after, before, beforeEach, describe, it } from "node:test";
+import { afterAll, beforeAll, beforeEach, describe, it } from "@jest/globals";
 import { CloudBillingClient } from "../../sdk/src/cloudBillingClient";
 import {
   DeadlineExceededError,
@@ -27,10 +27,10 @@ let sleeps: number[] = [];
 const isToken = (r: RecordedRequest) => r.path === "/token";
 const isApi = (r: RecordedRequest) => r.path.startsWith("/v1/");
 
-before(async () => {
+beforeAll(async () => {
   g = await startFakeGoogle();
 });
-after(() => g.close());
+afterAll(() => g.close());
 beforeEach(() => {
   g.requests.length = 0;
   sleeps = [];
@@ -358,28 +358,24 @@ describe("CloudBillingClient against a fake server", () => {
     assert.equal(posts[0].path, "/v1/billingAccounts/01A2B3-C4D5E6-F7A8B9:testIamPermissions");
   });
 
-  it(
-    "a token endpoint that never answers is bounded by the call's deadline",
-    { timeout: 20_000 },
-    async () => {
-      // Without the bound, google-auth-library would wait 30 s per try, with retries, before failing.
-      g.setHandler((r, res) => {
-        if (isToken(r)) return; // hang: no response at all
-        json(res, 200, { projectId: "p-unit" });
-      });
-      await assert.rejects(
-        client({ retry: { deadlineMs: 400, attemptTimeoutMs: 200 } }).getProjectBillingInfo("p-unit"),
-        (err: unknown) => {
-          assert.ok(err instanceof DeadlineExceededError, String(err));
-          assertNoSecrets(err);
-          return true;
-        },
-      );
-      assert.equal(g.count(isApi), 0);
-      // The retries joined the one refresh in flight instead of stacking new token requests.
-      assert.equal(g.count(isToken), 1);
-    },
-  );
+  it("a token endpoint that never answers is bounded by the call's deadline", async () => {
+    // Without the bound, google-auth-library would wait 30 s per try, with retries, before failing.
+    g.setHandler((r, res) => {
+      if (isToken(r)) return; // hang: no response at all
+      json(res, 200, { projectId: "p-unit" });
+    });
+    await assert.rejects(
+      client({ retry: { deadlineMs: 400, attemptTimeoutMs: 200 } }).getProjectBillingInfo("p-unit"),
+      (err: unknown) => {
+        assert.ok(err instanceof DeadlineExceededError, String(err));
+        assertNoSecrets(err);
+        return true;
+      },
+    );
+    assert.equal(g.count(isApi), 0);
+    // The retries joined the one refresh in flight instead of stacking new token requests.
+    assert.equal(g.count(isToken), 1);
+  }, 20_000);
 
   it("getTokenInfo and describeCredentials", async () => {
     serve((_r, res) =>
