@@ -8,7 +8,7 @@
 const fs = require("node:fs");
 const path = require("node:path");
 const { spawnSync } = require("node:child_process");
-const { ROOT, ensureNodeModules, build, offlineEnv } = require("./bootstrap");
+const { ROOT, ensureNodeModules, typeCheck, build, offlineEnv } = require("./bootstrap");
 const { summaryLine } = require("./testSummary");
 
 const ALL_SUITES = ["unit", "conformance", "integration", "browser", "e2e"];
@@ -28,6 +28,7 @@ function parseArgs(argv) {
 function main() {
   const { suites, jestArgs } = parseArgs(process.argv.slice(2));
   ensureNodeModules();
+  typeCheck();
   build();
   const env = offlineEnv();
   if (suites.includes("e2e")) {
