@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["scripts/**/*.js", "tests/**/fixtures/**/*.js", "examples/**/*.js"],
+    files: ["scripts/**/*.js", "tests/**/fixtures/**/*.js"],
     languageOptions: {
       sourceType: "commonjs",
       globals: {

@@ -27,17 +27,26 @@ function outputValues(outputs: Record<string, { value: unknown }>): Record<strin
   return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value]));
 }
 
-test("every example has a Pulumi.yaml, an index.js and a README, and the index lists it", () => {
+test("every example is a TypeScript project as `pulumi new typescript` makes it, with a README the index lists", () => {
   const index = fs.readFileSync(path.join(EXAMPLES, "README.md"), "utf8");
   for (const name of ["single-link", "multi-project", "stack-config-credentials"]) {
-    for (const file of ["Pulumi.yaml", "index.js", "README.md"]) {
+    for (const file of ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "README.md"]) {
       assert.ok(fs.existsSync(path.join(EXAMPLES, name, file)), `examples/${name}/${file} is missing`);
     }
+    assert.equal(fs.existsSync(path.join(EXAMPLES, name, "index.js")), false, `examples/${name}/index.js`);
     assert.ok(index.includes(`(${name}/)`), `examples/README.md does not link ${name}/`);
-    assert.match(
-      fs.readFileSync(path.join(EXAMPLES, name, "Pulumi.yaml"), "utf8"),
-      new RegExp(`^name: ${name}$`, "m"),
-    );
+    const project = fs.readFileSync(path.join(EXAMPLES, name, "Pulumi.yaml"), "utf8");
+    assert.match(project, new RegExp(`^name: ${name}$`, "m"));
+    // The nodejs runtime with TypeScript on and the default main: Pulumi runs index.ts through ts-node.
+    assert.match(project, /^runtime:\n {2}name: nodejs\n {2}options:\n(?: {4}#.*\n)* {4}typescript: true$/m);
+    assert.doesNotMatch(project, /^main:/m);
+    const manifest = JSON.parse(fs.readFileSync(path.join(EXAMPLES, name, "package.json"), "utf8")) as {
+      dependencies?: Record<string, string>;
+      devDependencies?: Record<string, string>;
+    };
+    assert.deepEqual(Object.keys(manifest.dependencies ?? {}).sort(), ["@pulumi/pulumi", "gcp-billing-link"]);
+    for (const tool of ["ts-node", "typescript"])
+      assert.ok(manifest.devDependencies?.[tool], `${name}: ${tool}`);
   }
 });
 

@@ -1,0 +1,91 @@
+// The examples type-check as a user's project does: with their own tsconfig.json, against the types the
+// package publishes (dist/…/index.d.ts from `npm run build`), not against its sources. So a breaking change
+// to ProjectBillingLink's inputs fails here, and a misspelled input in an example is caught.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, test } from "@jest/globals";
+import ts from "typescript";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const EXAMPLES = path.join(ROOT, "examples");
+const PUBLISHED_TYPES = path.join(ROOT, "dist", "provider", "src", "index.d.ts");
+
+interface Compiled {
+  errors: string[];
+  /** Where `import … from "gcp-billing-link"` resolved for the example. */
+  packageTypes: string | undefined;
+  sourceFiles: string[];
+}
+
+/** Type-checks examples/<name> with its own tsconfig.json; `edit` changes index.ts in memory first. */
+function typeCheckExample(name: string, edit?: (source: string) => string): Compiled {
+  const dir = path.join(EXAMPLES, name);
+  const entry = path.join(dir, "index.ts");
+  const { config, error } = ts.readConfigFile(path.join(dir, "tsconfig.json"), ts.sys.readFile);
+  assert.equal(error, undefined, `examples/${name}/tsconfig.json does not parse`);
+  const parsed = ts.parseJsonConfigFileContent(config, ts.sys, dir);
+  const options = { ...parsed.options, noEmit: true };
+  const host = ts.createCompilerHost(options);
+  if (edit) {
+    const readSourceFile = host.getSourceFile.bind(host);
+    host.getSourceFile = (fileName, languageVersion, ...rest) =>
+      path.resolve(fileName) === entry
+        ? ts.createSourceFile(fileName, edit(fs.readFileSync(entry, "utf8")), languageVersion)
+        : readSourceFile(fileName, languageVersion, ...rest);
+  }
+  const program = ts.createProgram({ rootNames: parsed.fileNames, options, host });
+  return {
+    errors: ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")),
+    packageTypes: ts.resolveModuleName("gcp-billing-link", entry, options, host).resolvedModule
+      ?.resolvedFileName,
+    sourceFiles: program.getSourceFiles().map((f) => path.resolve(f.fileName)),
+  };
+}
+
+/** Replaces exactly one match of `pattern` in the example's source, so a mutation can never go missing. */
+function replaceOnce(pattern: RegExp, replacement: string): (source: string) => string {
+  return (source) => {
+    assert.equal(source.match(new RegExp(pattern, "gm"))?.length, 1, `${pattern} must match exactly once`);
+    return source.replace(pattern, replacement);
+  };
+}
+
+// The line that passes billingAccount into `new ProjectBillingLink(…)` in each example.
+const BILLING_ACCOUNT_INPUT: Record<string, RegExp> = {
+  "single-link": /^(\s+)billingAccount: config\.require\("billingAccount"\),$/m,
+  "multi-project": /^(\s+)billingAccount: declared\.billingAccount,$/m,
+  "stack-config-credentials": /^(\s+)billingAccount: config\.require\("billingAccount"\),$/m,
+};
+
+describe.each(Object.keys(BILLING_ACCOUNT_INPUT))("examples/%s", (name) => {
+  test("type-checks against the published types, not the package's sources", () => {
+    assert.ok(fs.existsSync(PUBLISHED_TYPES), `${PUBLISHED_TYPES} is missing: run npm run build`);
+    const compiled = typeCheckExample(name);
+    assert.deepEqual(compiled.errors, []);
+    assert.equal(compiled.packageTypes, PUBLISHED_TYPES);
+    const fromSources = compiled.sourceFiles.filter((f) => f.startsWith(path.join(ROOT, "provider")));
+    assert.deepEqual(fromSources, []);
+  });
+
+  test("a misspelled billingAccount input fails the type-check, naming the property", () => {
+    const compiled = typeCheckExample(name, replaceOnce(BILLING_ACCOUNT_INPUT[name], "$1billingAcount: '',"));
+    assert.ok(
+      compiled.errors.some((e) => /'billingAcount' does not exist in type 'ProjectBillingLinkArgs'/.test(e)),
+      compiled.errors.join("\n"),
+    );
+  });
+});
+
+test("examples/single-link: a deletionPolicy outside unlink | abandon | restore fails the type-check", () => {
+  const compiled = typeCheckExample(
+    "single-link",
+    replaceOnce(/^(\s+)deletionPolicy: "unlink",$/m, '$1deletionPolicy: "keep",'),
+  );
+  assert.ok(
+    compiled.errors.some((e) => /Type '"keep"' is not assignable to type/.test(e)),
+    compiled.errors.join("\n"),
+  );
+});
