@@ -1,6 +1,10 @@
 /**
  * The test suites, one jest project each, so that one runs alone: `npx jest --selectProjects unit`.
  * `npm test` (scripts/test.js) type-checks and builds first, then runs them all; see README.md#tests.
+ * jest reads this file through ts-node, transpiling only: tsc type-checks it with everything else.
+ *
+ * @jest-config-loader ts-node
+ * @jest-config-loader-options {"transpileOnly": true}
  */
 import type { Config } from "jest";
 
