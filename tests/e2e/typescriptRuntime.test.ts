@@ -2,18 +2,19 @@
 // ts-node 7 / TypeScript 3.8 that @pulumi/pulumi vendors), type-checking by default, and transpiling only
 // when PULUMI_NODEJS_TRANSPILE_ONLY=true or the tsconfig sets noCheck (docs/typescript-programs.md).
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
-import { describe, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, test } from "@jest/globals";
 import { CommandError } from "@pulumi/pulumi/automation";
-import { cleanupAfterEach } from "../support/cleanups";
+import type { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { createTestStack, type TestStack } from "../support/engine";
 
-// The versions the repository installs, which Pulumi's run.js must have picked up.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const TYPESCRIPT_VERSION = (require("typescript/package.json") as { version: string }).version;
+// The TypeScript the repository installs, which Pulumi's run.js must have picked up.
+const TYPESCRIPT_VERSION = String(
+  JSON.parse(fs.readFileSync(require.resolve("typescript/package.json"), "utf8")).version,
+);
 
 const FIXTURE = path.join(__dirname, "fixtures", "typescript");
-const cleanups = cleanupAfterEach();
 
 interface Toolchain {
   typescript: string;
@@ -21,25 +22,29 @@ interface Toolchain {
   tsconfig: string;
 }
 
-async function fixtureStack(envVars: Record<string, string> = {}): Promise<TestStack> {
-  const env = await createTestStack({
-    workDir: FIXTURE,
-    stackName: `t${Math.random().toString(16).slice(2, 12)}`,
-    envVars,
-  });
-  cleanups.add(() => env.cleanup());
-  return env;
-}
-
-async function toolchainOf(env: TestStack): Promise<Toolchain> {
-  const up = await env.stack.up();
-  return up.outputs.toolchain.value as Toolchain;
-}
-
 describe("TypeScript programs under the engine", () => {
+  let env: TestStack;
+  beforeAll(async () => {
+    env = await createTestStack({ workDir: FIXTURE, stackName: `t${Date.now().toString(36)}` });
+  });
+  afterAll(async () => {
+    await env.cleanup();
+    fs.rmSync(path.join(FIXTURE, `Pulumi.${env.stack.name}.yaml`), { force: true });
+  });
+
+  /** An `up` of the fixture with these switches (and no others). */
+  async function runWith(switches: { loadTypeError: boolean; env?: Record<string, string> }) {
+    const envVars = (env.stack.workspace as LocalWorkspace).envVars;
+    delete envVars.PULUMI_NODEJS_TRANSPILE_ONLY;
+    delete envVars.PULUMI_NODEJS_TSCONFIG_PATH;
+    Object.assign(envVars, switches.env);
+    await env.stack.setConfig("loadTypeError", { value: String(switches.loadTypeError) });
+    return env.stack.up();
+  }
+
   test("run through our ts-node and TypeScript with the program's tsconfig, type-checked", async () => {
-    const env = await fixtureStack();
-    assert.deepEqual(await toolchainOf(env), {
+    const up = await runWith({ loadTypeError: false });
+    assert.deepEqual(up.outputs.toolchain.value as Toolchain, {
       typescript: TYPESCRIPT_VERSION,
       transpileOnly: false,
       tsconfig: path.join(FIXTURE, "tsconfig.json"),
@@ -47,10 +52,8 @@ describe("TypeScript programs under the engine", () => {
     assert.match(TYPESCRIPT_VERSION, /^5\./);
   });
 
-  test("a type error fails the preview, naming the error and the file", async () => {
-    const env = await fixtureStack();
-    await env.stack.setConfig("loadTypeError", { value: "true" });
-    await assert.rejects(env.stack.preview(), (err: unknown) => {
+  test("a type error fails the run, naming the error and the file", async () => {
+    await assert.rejects(runWith({ loadTypeError: true }), (err: unknown) => {
       assert.ok(err instanceof CommandError);
       assert.match(
         String(err),
@@ -61,17 +64,20 @@ describe("TypeScript programs under the engine", () => {
   });
 
   test("PULUMI_NODEJS_TRANSPILE_ONLY=true skips the type-check: the same program runs", async () => {
-    const env = await fixtureStack({ PULUMI_NODEJS_TRANSPILE_ONLY: "true" });
-    await env.stack.setConfig("loadTypeError", { value: "true" });
-    const toolchain = await toolchainOf(env);
-    assert.equal(toolchain.transpileOnly, true);
-    assert.equal(toolchain.typescript, TYPESCRIPT_VERSION);
+    const up = await runWith({ loadTypeError: true, env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } });
+    assert.deepEqual(up.outputs.toolchain.value as Toolchain, {
+      typescript: TYPESCRIPT_VERSION,
+      transpileOnly: true,
+      tsconfig: path.join(FIXTURE, "tsconfig.json"),
+    });
   });
 
   test("noCheck in the program's tsconfig skips the type-check too", async () => {
-    const env = await fixtureStack({ PULUMI_NODEJS_TSCONFIG_PATH: "tsconfig.nocheck.json" });
-    await env.stack.setConfig("loadTypeError", { value: "true" });
-    assert.deepEqual(await toolchainOf(env), {
+    const up = await runWith({
+      loadTypeError: true,
+      env: { PULUMI_NODEJS_TSCONFIG_PATH: "tsconfig.nocheck.json" },
+    });
+    assert.deepEqual(up.outputs.toolchain.value as Toolchain, {
       typescript: TYPESCRIPT_VERSION,
       transpileOnly: true,
       tsconfig: path.join(FIXTURE, "tsconfig.nocheck.json"),
