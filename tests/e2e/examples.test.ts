@@ -23,6 +23,11 @@ const ADC_CLIENT_ID = "764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur.apps.google
 const ADC_CLIENT_SECRET = "gcloud-adc-secret-not-a-real-secret";
 const ALICE_ADC_REFRESH_TOKEN = "emu-rt-alice-adc";
 
+// The suite type-checks every example first (against the published types in exampleTypes.test.ts, and in
+// `npm test`'s tsc), so the engine runs here transpile only: the setup docs/typescript-programs.md
+// recommends for CI. The type-checking default is what the demo, rootProgram and typescriptRuntime run.
+const EXAMPLE_ENV = { PULUMI_NODEJS_TRANSPILE_ONLY: "true" };
+
 function outputValues(outputs: Record<string, { value: unknown }>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value]));
 }
@@ -61,6 +66,7 @@ describe("examples/single-link", () => {
   beforeAll(async () => {
     env = await createBillingStack({
       workDir: path.join(EXAMPLES, "single-link"),
+      envVars: EXAMPLE_ENV,
       config: {
         "single-link:projectId": { value: "demo-app-staging" },
         "single-link:billingAccount": { value: "0B1C2D-3E4F5A-6B7C8D" },
@@ -101,6 +107,7 @@ describe("examples/multi-project", () => {
   beforeAll(async () => {
     env = await createBillingStack({
       workDir: path.join(EXAMPLES, "multi-project"),
+      envVars: EXAMPLE_ENV,
       config: { "multi-project:defaultBillingAccount": { value: "01A2B3-C4D5E6-F7A8B9" } },
     });
   });
@@ -208,6 +215,7 @@ describe("examples/stack-config-credentials", () => {
   beforeAll(async () => {
     env = await createBillingStack({
       workDir: path.join(EXAMPLES, "stack-config-credentials"),
+      envVars: EXAMPLE_ENV,
       credentials: "none",
       config: {
         "stack-config-credentials:projectId": { value: "sandbox-one" },
