@@ -6,11 +6,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "@jest/globals";
 import ts from "typescript";
-import { builtFile } from "../support/builtPackage";
+import { assertPackageBuilt, builtFile } from "../support/builtPackage";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const EXAMPLES = path.join(ROOT, "examples");
-const PUBLISHED_TYPES = builtFile("provider/src/index.d.ts");
+const PUBLISHED_TYPES = "provider/src/index.d.ts"; // under dist/
 
 interface Compiled {
   errors: string[];
@@ -25,6 +25,7 @@ const parsedFiles = new Map<string, ts.SourceFile | undefined>();
 
 /** Type-checks examples/<name> with its own tsconfig.json; `edit` changes index.ts in memory first. */
 function typeCheckExample(name: string, edit?: (source: string) => string): Compiled {
+  assertPackageBuilt();
   const dir = path.join(EXAMPLES, name);
   const entry = path.join(dir, "index.ts");
   const { config, error } = ts.readConfigFile(path.join(dir, "tsconfig.json"), ts.sys.readFile);
@@ -72,7 +73,7 @@ describe.each(Object.keys(BILLING_ACCOUNT_INPUT))("examples/%s", (name) => {
   test("type-checks against the published types, not the package's sources", () => {
     const compiled = typeCheckExample(name);
     assert.deepEqual(compiled.errors, []);
-    assert.equal(compiled.packageTypes, PUBLISHED_TYPES);
+    assert.equal(compiled.packageTypes, builtFile(PUBLISHED_TYPES));
     const fromSources = compiled.sourceFiles.filter((f) => f.startsWith(path.join(ROOT, "provider")));
     assert.deepEqual(fromSources, []);
   });
