@@ -1,5 +1,5 @@
-// Per-test cleanup, the jest counterpart of node:test's `t.after(fn)`: a test registers what it must undo
-// as soon as it has created it, and the file's afterEach runs it even when the test failed half-way.
+// Per-test cleanup, jest's counterpart of `t.after(fn)` in Node's test runner: a test registers what it must
+// undo as soon as it has created it, and the file's afterEach runs it even when the test failed half-way.
 import { afterEach } from "@jest/globals";
 
 export class Cleanups {

@@ -1,5 +1,5 @@
-// Skipping with a reason, as node:test's `{ skip: reason }` did: jest's describe.skip/test.skip take no
-// reason, so it is printed once when the file is collected. `false` means "run".
+// Skipping with a reason, as `{ skip: reason }` did in Node's test runner: jest's describe.skip/test.skip
+// take no reason, so it is printed once when the file is collected. `false` means "run".
 import { describe, test } from "@jest/globals";
 
 type Block = (name: string, fn: () => void) => void;
