@@ -2,7 +2,16 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "**/node_modules/**", ".pulumi-state/**", "test-artifacts/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      "**/node_modules/**",
+      ".pulumi-state/**",
+      "test-artifacts/**",
+      "coverage/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["scripts/**/*.js", "tests/**/fixtures/**/*.js", "examples/**/*.js"],
+    files: ["scripts/**/*.js", "tests/**/fixtures/**/*.js"],
     languageOptions: {
       sourceType: "commonjs",
       globals: {

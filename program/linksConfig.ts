@@ -10,7 +10,7 @@
  * Set a link with: pulumi config set --path 'links.my-project' 012345-567890-ABCDEF
  */
 import { z } from "zod";
-import { DELETION_POLICIES, type DeletionPolicy } from "../provider/src";
+import { DELETION_POLICIES, type DeletionPolicy } from "gcp-billing-link";
 
 export interface DeclaredLink {
   projectId: string;

@@ -48,9 +48,20 @@ function ensureSelfLink() {
   }
 }
 
-/** Compiles the TypeScript sources to dist/ (the Pulumi programs run the compiled JavaScript). */
+const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+
+/** Type-checks everything (package, tests, programs, examples, scripts in TypeScript); emits nothing. */
+function typeCheck() {
+  run(process.execPath, [TSC, "-p", "tsconfig.json"]);
+}
+
+/**
+ * Compiles the package (sdk, provider, emulator, cli) to dist/: what `gcp-billing-link` resolves to when a
+ * program or the serialized provider loads it by name. Programs themselves are never compiled: the engine
+ * runs their TypeScript through ts-node.
+ */
 function build() {
-  run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"]);
+  run(process.execPath, [TSC, "-p", "tsconfig.build.json"]);
 }
 
 /** The environment every test and demo process gets: loopback traffic must never go through a proxy. */
@@ -63,4 +74,4 @@ function offlineEnv(extra = {}) {
   };
 }
 
-module.exports = { ROOT, run, ensureNodeModules, ensureSelfLink, build, offlineEnv };
+module.exports = { ROOT, run, ensureNodeModules, ensureSelfLink, typeCheck, build, offlineEnv };

@@ -30,8 +30,9 @@ function step(title, ...explanation) {
 function main() {
   step(
     "Bootstrap",
-    "Installing npm dependencies if needed, compiling the TypeScript, and locating the pinned Pulumi engine",
-    "(built from the Go module proxy the first time, about 4 minutes; cached afterwards).",
+    "Installing npm dependencies if needed, building the gcp-billing-link package that the program imports,",
+    "and locating the pinned Pulumi engine (built from the Go module proxy the first time, about 4 minutes;",
+    "cached afterwards). The program itself, program/index.ts, is TypeScript that Pulumi runs through ts-node.",
   );
   ensureNodeModules();
   build();

@@ -1,51 +1,55 @@
 #!/usr/bin/env node
 "use strict";
-// `npm test [-- suite...]`: installs what is missing, type-checks and builds, makes the pinned Pulumi
-// engine available (for the e2e suite), then runs the suites with Node's test runner.
-// Suites: unit, conformance, integration, browser, e2e (default: all, in that order).
+// `npm test [-- suite...] [-- jest options]`: installs what is missing, type-checks and builds, makes the
+// pinned Pulumi engine available (for the e2e suite), then runs the suites with jest (jest.config.ts).
+// Suites: unit, conformance, integration, browser, e2e (default: all). Anything after the suite names goes
+// to jest unchanged, e.g. `npm test -- unit -t "parses"`.
+// The last line printed is jest's own count, `N passed, N failed[, N skipped]`, which CI reports.
 const fs = require("node:fs");
 const path = require("node:path");
 const { spawnSync } = require("node:child_process");
-const { ROOT, ensureNodeModules, build, offlineEnv } = require("./bootstrap");
+const { ROOT, ensureNodeModules, typeCheck, build, offlineEnv } = require("./bootstrap");
+const { summaryLine } = require("./testSummary");
 
 const ALL_SUITES = ["unit", "conformance", "integration", "browser", "e2e"];
+const RESULTS_FILE = path.join(ROOT, "test-artifacts", "jest-results.json");
 
-function testFiles(suite) {
-  const dir = path.join(ROOT, "tests", suite);
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { recursive: true })
-    .filter((f) => String(f).endsWith(".test.ts"))
-    .map((f) => path.join(dir, String(f)))
-    .sort();
-}
-
-function main() {
-  const requested = process.argv.slice(2);
-  const suites = requested.length ? requested : ALL_SUITES;
+function parseArgs(argv) {
+  const firstOption = argv.findIndex((a) => a.startsWith("-"));
+  const suites = firstOption === -1 ? argv : argv.slice(0, firstOption);
+  const jestArgs = firstOption === -1 ? [] : argv.slice(firstOption);
   for (const s of suites) {
     if (!ALL_SUITES.includes(s))
       throw new Error(`unknown suite "${s}"; expected one of ${ALL_SUITES.join(", ")}`);
   }
+  return { suites: suites.length ? suites : ALL_SUITES, jestArgs };
+}
+
+function main() {
+  const { suites, jestArgs } = parseArgs(process.argv.slice(2));
   ensureNodeModules();
+  typeCheck();
   build();
   const env = offlineEnv();
   if (suites.includes("e2e")) {
     const { ensureEngine } = require("./engine");
     env.GCP_BILLING_LINK_PULUMI_ROOT = ensureEngine().root;
   }
-  const files = suites.flatMap(testFiles);
-  if (files.length === 0) throw new Error(`no test files found for suites: ${suites.join(", ")}`);
+  fs.rmSync(RESULTS_FILE, { force: true });
+  const jest = path.join(ROOT, "node_modules", "jest", "bin", "jest.js");
   const result = spawnSync(
     process.execPath,
-    ["--import", "tsx", "--test", "--test-concurrency=2", ...files],
-    {
-      stdio: "inherit",
-      cwd: ROOT,
-      env,
-    },
+    [jest, "--selectProjects", ...suites, "--json", `--outputFile=${RESULTS_FILE}`, ...jestArgs],
+    { stdio: "inherit", cwd: ROOT, env },
   );
-  process.exit(result.status ?? 1);
+  if (result.error) throw result.error;
+  if (!fs.existsSync(RESULTS_FILE)) {
+    throw new Error(`jest exited with ${result.status ?? result.signal} and wrote no results`);
+  }
+  const summary = summaryLine(JSON.parse(fs.readFileSync(RESULTS_FILE, "utf8")));
+  for (const problem of summary.problems) console.error(`npm test: ${problem}`);
+  console.log(summary.line);
+  process.exit(result.status === 0 && summary.problems.length === 0 ? 0 : 1);
 }
 
 try {

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { afterAll, afterEach, beforeAll, beforeEach, it } from "@jest/globals";
 import { z } from "zod";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startEmulator, type RunningEmulator } from "../../emulator/src/index";
@@ -25,6 +25,7 @@ import {
   type CliRun,
 } from "./support/cliProcess";
 import { chromiumSkipReason, launchChromium } from "../support/chromium";
+import { describeUnless } from "../support/skipUnless";
 
 const ARTIFACTS = join(ROOT, "test-artifacts");
 const CONSENT_URL = /^http:\/\/127\.0\.0\.1:\d+\/o\/oauth2\/v2\/auth\?/;
@@ -36,13 +37,13 @@ let context: BrowserContext;
 let page: Page;
 let home: string;
 
-before(async () => {
+beforeAll(async () => {
   emu = await startEmulator({ port: 0 });
   if (skip) return;
   // In CI a missing binary makes this launch throw, which fails the suite instead of skipping it.
   browser = await launchChromium();
 });
-after(async () => {
+afterAll(async () => {
   await browser?.close();
   await emu?.stop();
 });
@@ -72,7 +73,7 @@ function assertNoSecrets(text: string, secrets: string[]): void {
   for (const s of secrets) assert.ok(!text.includes(s), `output leaked a secret (${s.slice(0, 6)}…)`);
 }
 
-describe("login in a real browser", { skip }, () => {
+describeUnless(skip)("login in a real browser", () => {
   it("Allow: writes a 0600 authorized_user file that the sdk and doctor accept; a forged state is rejected", async () => {
     const outDir = join(home, "out");
     const outFile = join(outDir, "credentials.json");
@@ -113,7 +114,8 @@ describe("login in a real browser", { skip }, () => {
     assert.match(run.stderr(), /wrong `state`/);
     assert.equal(statSync(outFile).mode & 0o777, 0o600);
     assert.equal(statSync(outDir).mode & 0o777, 0o700);
-    assert.deepEqual(readdirSync(outDir), ["credentials.json"], "no temporary file left behind");
+    // Array.from: fs builds its arrays in Node's realm, not in the test's (jest runs it in a vm).
+    assert.deepEqual(Array.from(readdirSync(outDir)), ["credentials.json"], "no temporary file left behind");
     // strict(): exactly gcloud's authorized_user fields, nothing extra.
     const file = z
       .object({

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, beforeEach, describe, it } from "node:test";
+import { afterAll, beforeAll, beforeEach, describe, it } from "@jest/globals";
 import type { RunningEmulator } from "../../emulator/src/index";
 import {
   ACCOUNTS,
@@ -51,7 +51,7 @@ describe("closing and reopening a billing account", () => {
     };
   }
 
-  before(async () => {
+  beforeAll(async () => {
     emu = await withEmulator();
   });
   beforeEach(async () => {
@@ -65,7 +65,7 @@ describe("closing and reopening a billing account", () => {
       assert.equal(r.status, 200);
     }
   });
-  after(() => emu.stop());
+  afterAll(() => emu.stop());
 
   it("POST :close keeps every link and turns billingEnabled off on each; :reopen turns it back on", async () => {
     const linked = ["demo-app-prod", "demo-app-staging", "quota-home"];

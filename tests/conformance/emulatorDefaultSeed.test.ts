@@ -1,7 +1,7 @@
 // The default seed lets one user try a dozen links: alice, logged in through the seeded refresh token,
 // links team-01…team-12 to the open accounts through the real API.
 import assert from "node:assert/strict";
-import { after, before, beforeEach, describe, it } from "node:test";
+import { afterAll, beforeAll, beforeEach, describe, it } from "@jest/globals";
 import type { RunningEmulator } from "../../emulator/src/index";
 import { ACCOUNTS, ALICE, DEMO_CLIENT, call, withEmulator } from "./helpers/emulatorHarness";
 
@@ -11,7 +11,7 @@ describe("default seed: projects for a dozen links", () => {
   let emu: RunningEmulator;
   let alice: string;
 
-  before(async () => {
+  beforeAll(async () => {
     emu = await withEmulator();
   });
   beforeEach(async () => {
@@ -30,7 +30,7 @@ describe("default seed: projects for a dozen links", () => {
     alice = String(((await res.json()) as { access_token: string }).access_token);
     emu.clearLog();
   });
-  after(() => emu.stop());
+  afterAll(() => emu.stop());
 
   it("team-01…team-12 start unlinked and alice may read them", async () => {
     for (const p of TEAM_PROJECTS) {

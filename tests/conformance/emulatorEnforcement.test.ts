@@ -2,7 +2,7 @@
 // canonical status, ErrorInfo reason and message, exercised over raw HTTP.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { after, before, beforeEach, describe, it } from "node:test";
+import { afterAll, beforeAll, beforeEach, describe, it } from "@jest/globals";
 import { DEFAULT_SEED_PATH, type RunningEmulator, type SeedObject } from "../../emulator/src/index";
 import {
   ACCOUNTS,
@@ -72,7 +72,7 @@ describe("emulator enforcement", () => {
   let viewer: string;
   let outsider: string;
 
-  before(async () => {
+  beforeAll(async () => {
     emu = await withEmulator({ seed: seedWithUnboundAccount() });
   });
   beforeEach(async () => {
@@ -82,7 +82,7 @@ describe("emulator enforcement", () => {
     viewer = tokenFor(emu, VIEWER);
     outsider = tokenFor(emu, OUTSIDER);
   });
-  after(() => emu.stop());
+  afterAll(() => emu.stop());
 
   describe("step 2: authentication", () => {
     it("no Authorization header → 401 CREDENTIALS_MISSING with WWW-Authenticate", async () => {

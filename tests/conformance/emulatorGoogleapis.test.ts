@@ -2,7 +2,7 @@
 // own OAuth2 client refreshing against the emulator's token endpoint: if a client nobody here wrote
 // can use the emulator, our shapes and paths are Google's.
 import assert from "node:assert/strict";
-import { after, before, beforeEach, describe, it } from "node:test";
+import { afterAll, beforeAll, beforeEach, describe, it } from "@jest/globals";
 import { auth, cloudbilling, type cloudbilling_v1 } from "googleapis/build/src/apis/cloudbilling";
 import type { RunningEmulator } from "../../emulator/src/index";
 import { ACCOUNTS, DEMO_CLIENT, withEmulator } from "./helpers/emulatorHarness";
@@ -56,7 +56,7 @@ describe("emulator conformance: googleapis cloudbilling v1", () => {
     return cloudbilling({ version: "v1", auth: oauth, rootUrl: emu.apiRoot });
   }
 
-  before(async () => {
+  beforeAll(async () => {
     emu = await withEmulator();
     clients.alice = billingAs("emu-rt-alice-cloud-billing");
     clients.admin = billingAs("emu-rt-admin-cloud-platform");
@@ -64,7 +64,7 @@ describe("emulator conformance: googleapis cloudbilling v1", () => {
     clients.outsider = billingAs("emu-rt-outsider-cloud-billing");
   });
   beforeEach(() => emu.reset());
-  after(() => emu.stop());
+  afterAll(() => emu.stop());
 
   it("projects.getBillingInfo omits default fields for an unlinked project", async () => {
     const res = await clients.alice.projects.getBillingInfo({ name: "projects/demo-app-prod" });

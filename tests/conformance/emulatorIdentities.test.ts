@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, beforeEach, describe, it } from "node:test";
+import { afterAll, beforeAll, beforeEach, describe, it } from "@jest/globals";
 import { Gaxios, type GaxiosOptions, type GaxiosResponse } from "gaxios";
 import { IdentityPoolClient, Impersonated, JWT, UserRefreshClient } from "google-auth-library";
 import type { RunningEmulator } from "../../emulator/src/index";
@@ -72,7 +72,7 @@ describe("emulator conformance: identities with google-auth-library", () => {
   let key: TestKey;
   let dir: string;
 
-  before(async () => {
+  beforeAll(async () => {
     emu = await withEmulator();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "gbl-identities-"));
   });
@@ -80,7 +80,7 @@ describe("emulator conformance: identities with google-auth-library", () => {
     await emu.reset();
     key = generateTestKey();
   });
-  after(async () => {
+  afterAll(async () => {
     await emu.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -3,8 +3,9 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
-import { describe, it } from "node:test";
+import { it } from "@jest/globals";
 import { setTimeout as sleep } from "node:timers/promises";
+import { describeUnless } from "../support/skipUnless";
 import { descendantsOf, isRunning, parentOf } from "./helpers/processTree";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -95,7 +96,7 @@ async function scenario(
   }
 }
 
-describe("stopping the emulator by PID", { skip: process.platform !== "linux" && "reads /proc" }, () => {
+describeUnless(process.platform !== "linux" && "reads /proc")("stopping the emulator by PID", () => {
   it("SIGTERM to `npm run emulator` stops the server and every process under npm", () =>
     scenario(
       () => startEmulatorProcess("npm", ["run", "emulator", "--", "--port", "0"]),

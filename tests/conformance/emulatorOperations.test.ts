@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, beforeEach, describe, it } from "node:test";
+import { afterAll, beforeAll, beforeEach, describe, it } from "@jest/globals";
 import { DEFAULT_SEED_PATH, type RunningEmulator, type SeedObject } from "../../emulator/src/index";
 import {
   ACCOUNTS,
@@ -47,10 +47,10 @@ function seedWithManyProjects(n: number): SeedObject {
 describe("emulator operations", () => {
   describe("concurrency", () => {
     let emu: RunningEmulator;
-    before(async () => {
+    beforeAll(async () => {
       emu = await withEmulator({ seed: seedWithManyProjects(200) });
     });
-    after(() => emu.stop());
+    afterAll(() => emu.stop());
 
     it("200 parallel links on distinct projects all land; the link quota is never overshot", async () => {
       const admin = tokenFor(emu, ADMIN, [CP]);
@@ -128,7 +128,8 @@ describe("emulator operations", () => {
           200,
         );
         await first.stop();
-        assert.deepEqual(fs.readdirSync(dir), ["state.json"], "no temporary files left behind");
+        // Array.from: fs builds its arrays in Node's realm, not in the test's (jest runs it in a vm).
+        assert.deepEqual(Array.from(fs.readdirSync(dir)), ["state.json"], "no temporary files left behind");
 
         const second = await withEmulator({ stateFile });
         try {
@@ -162,14 +163,14 @@ describe("emulator operations", () => {
   describe("knobs", () => {
     let emu: RunningEmulator;
     let alice: string;
-    before(async () => {
+    beforeAll(async () => {
       emu = await withEmulator();
     });
     beforeEach(async () => {
       await emu.reset();
       alice = tokenFor(emu, ALICE, [CB]);
     });
-    after(() => emu.stop());
+    afterAll(() => emu.stop());
 
     it("failNext injects 503, 429 with Retry-After, and resets, each consumed once by matching methods", async () => {
       emu.setKnobs({
@@ -267,20 +268,23 @@ describe("emulator operations", () => {
 
   describe("operator surface", () => {
     let emu: RunningEmulator;
-    before(async () => {
+    beforeAll(async () => {
       emu = await withEmulator();
     });
-    after(() => emu.stop());
+    afterAll(() => emu.stop());
 
     const op = (method: string, p: string, body?: object) =>
       fetch(`${emu.url}/__emulator${p}`, {
         method,
         ...(body ? { body: JSON.stringify(body), headers: { "content-type": "application/json" } } : {}),
       });
+    // The body parsed in the test's own realm: fetch's .json() builds Node-realm objects, which a deep
+    // strict comparison with a literal rejects on the prototype alone (jest runs each test file in a vm).
+    const bodyOf = async (res: Promise<Response>): Promise<unknown> => JSON.parse(await (await res).text());
 
     it("health, tokens, requests, counts, knobs, clock and reset", async () => {
-      assert.deepEqual(await (await op("GET", "/health")).json(), { status: "ok" });
-      const minted = (await (await op("POST", "/tokens", { principal: ALICE, scopes: [CB] })).json()) as {
+      assert.deepEqual(await bodyOf(op("GET", "/health")), { status: "ok" });
+      const minted = (await bodyOf(op("POST", "/tokens", { principal: ALICE, scopes: [CB] }))) as {
         access_token: string;
         expires_in: number;
       };
@@ -290,12 +294,12 @@ describe("emulator operations", () => {
         200,
       );
       await call(emu, "GET", "/v1/projects/demo-data/billingInfo");
-      const counts = (await (await op("GET", "/counts")).json()) as {
+      const counts = (await bodyOf(op("GET", "/counts"))) as {
         byMethod: Record<string, number>;
         byPrincipal: Record<string, number>;
       };
       assert.deepEqual(counts, { byMethod: { "projects.getBillingInfo": 2 }, byPrincipal: { [ALICE]: 1 } });
-      const log = (await (await op("GET", "/requests")).json()) as {
+      const log = (await bodyOf(op("GET", "/requests"))) as {
         requests: Array<{ status: number; path: string }>;
       };
       assert.deepEqual(
@@ -308,7 +312,7 @@ describe("emulator operations", () => {
       assert.equal((await op("DELETE", "/requests")).status, 200);
       assert.deepEqual(emu.requestLog(), []);
 
-      const knobs = (await (await op("PATCH", "/knobs", { printDefaults: true })).json()) as {
+      const knobs = (await bodyOf(op("PATCH", "/knobs", { printDefaults: true }))) as {
         printDefaults: boolean;
       };
       assert.equal(knobs.printDefaults, true);

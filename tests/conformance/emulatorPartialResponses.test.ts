@@ -1,7 +1,7 @@
 // The `fields` system parameter (partial responses) over real HTTP: raw fetch for the syntax and the
 // errors, googleapis for a client that passes it through as Google's own libraries do.
 import assert from "node:assert/strict";
-import { after, before, beforeEach, describe, it } from "node:test";
+import { afterAll, beforeAll, beforeEach, describe, it } from "@jest/globals";
 import { auth, cloudbilling } from "googleapis/build/src/apis/cloudbilling";
 import type { RunningEmulator } from "../../emulator/src/index";
 import {
@@ -46,7 +46,7 @@ describe("partial responses: the fields system parameter", () => {
   let admin: string;
   let viewer: string;
 
-  before(async () => {
+  beforeAll(async () => {
     emu = await withEmulator();
   });
   beforeEach(async () => {
@@ -54,7 +54,7 @@ describe("partial responses: the fields system parameter", () => {
     admin = tokenFor(emu, ADMIN, [CP]);
     viewer = tokenFor(emu, VIEWER);
   });
-  after(() => emu.stop());
+  afterAll(() => emu.stop());
 
   it("top-level fields: only those, in the response's order; an empty value means everything", async () => {
     const path = "/v1/projects/demo-data/billingInfo";

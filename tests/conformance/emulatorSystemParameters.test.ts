@@ -2,7 +2,7 @@
 // token in the URL, prettyPrint, alt, quotaUser and $.xgafv; with raw fetch and with googleapis, which
 // sends them when a caller passes them.
 import assert from "node:assert/strict";
-import { after, before, beforeEach, describe, it } from "node:test";
+import { afterAll, beforeAll, beforeEach, describe, it } from "@jest/globals";
 import { auth, cloudbilling } from "googleapis/build/src/apis/cloudbilling";
 import type { RunningEmulator } from "../../emulator/src/index";
 import {
@@ -39,7 +39,7 @@ describe("system parameters", () => {
   let emu: RunningEmulator;
   let alice: string;
 
-  before(async () => {
+  beforeAll(async () => {
     emu = await withEmulator();
   });
   beforeEach(async () => {
@@ -47,7 +47,7 @@ describe("system parameters", () => {
     alice = tokenFor(emu, ALICE);
     emu.clearLog();
   });
-  after(() => emu.stop());
+  afterAll(() => emu.stop());
 
   describe("access_token and oauth_token authenticate like a Bearer header", () => {
     it("either parameter alone authenticates; the log says where the token was and never holds it", async () => {

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import {
   ACCOUNTS,
   ALICE_REFRESH_TOKEN,
@@ -15,15 +15,15 @@ import {
   type BillingStack,
   type BillingStackOptions,
 } from "../support/billingStack";
+import { cleanupAfterEach } from "../support/cleanups";
+
+const cleanups = cleanupAfterEach();
 
 const LINKS = [{ name: "app", projectId: "demo-app-prod", billingAccount: ACCOUNTS.main }];
 
-async function stackWith(
-  t: { after(fn: () => Promise<void>): void },
-  options: BillingStackOptions,
-): Promise<BillingStack> {
+async function stackWith(options: BillingStackOptions): Promise<BillingStack> {
   const env = await createBillingStack({ credentials: "none", ...options });
-  t.after(() => env.cleanup());
+  cleanups.add(() => env.cleanup());
   await env.declare(LINKS);
   return env;
 }
@@ -37,8 +37,8 @@ async function assertPreviewFails(env: BillingStack, pattern: RegExp): Promise<v
   assert.equal(output.includes(ALICE_REFRESH_TOKEN), false);
 }
 
-test("gcp-billing:credentials naming a missing file fails the preview, naming the key and the path", async (t) => {
-  const env = await stackWith(t, {});
+test("gcp-billing:credentials naming a missing file fails the preview, naming the key and the path", async () => {
+  const env = await stackWith({});
   const missing = path.join(env.stateDir, "nope", "credentials.json");
   await env.stack.setConfig("gcp-billing:credentials", { value: missing });
   await assertPreviewFails(
@@ -47,19 +47,19 @@ test("gcp-billing:credentials naming a missing file fails the preview, naming th
   );
 });
 
-test("a ~/ path in gcp-billing:credentials is the user's home directory", async (t) => {
+test("a ~/ path in gcp-billing:credentials is the user's home directory", async () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "gbl-home-"));
-  t.after(() => fs.rmSync(home, { recursive: true, force: true }));
+  cleanups.add(() => fs.rmSync(home, { recursive: true, force: true }));
   fs.writeFileSync(path.join(home, "billing.json"), authorizedUserJson(ALICE_REFRESH_TOKEN), { mode: 0o600 });
-  const env = await stackWith(t, { envVars: { HOME: home } });
+  const env = await stackWith({ envVars: { HOME: home } });
   await env.stack.setConfig("gcp-billing:credentials", { value: "~/billing.json" });
   const up = await env.stack.up();
   assert.deepEqual(up.summary.resourceChanges, { create: 2 });
   assert.equal(await env.liveAccount("demo-app-prod"), ACCOUNTS.main);
 });
 
-test("a credentials file of an unsupported type fails the preview, naming the key and the type", async (t) => {
-  const env = await stackWith(t, {});
+test("a credentials file of an unsupported type fails the preview, naming the key and the type", async () => {
+  const env = await stackWith({});
   const file = path.join(env.stateDir, "sa.json");
   fs.writeFileSync(file, JSON.stringify({ type: "service_acount", client_email: "x@example.com" }), {
     mode: 0o600,
@@ -68,8 +68,8 @@ test("a credentials file of an unsupported type fails the preview, naming the ke
   await assertPreviewFails(env, /named by gcp-billing:credentials has type "service_acount"/);
 });
 
-test("GOOGLE_APPLICATION_CREDENTIALS naming a missing file fails the preview, naming the variable", async (t) => {
-  const env = await stackWith(t, {
+test("GOOGLE_APPLICATION_CREDENTIALS naming a missing file fails the preview, naming the variable", async () => {
+  const env = await stackWith({
     envVars: { GOOGLE_APPLICATION_CREDENTIALS: "/nonexistent/gbl/adc.json" },
   });
   await assertPreviewFails(
@@ -78,8 +78,8 @@ test("GOOGLE_APPLICATION_CREDENTIALS naming a missing file fails the preview, na
   );
 });
 
-test("a read-only token fails the preflight of a link that will be written, with the scope fix", async (t) => {
-  const env = await stackWith(t, {});
+test("a read-only token fails the preflight of a link that will be written, with the scope fix", async () => {
+  const env = await stackWith({});
   await env.stack.setConfig("gcp-billing:credentials", {
     value: writeCredentialsFile(env.stateDir, "emu-rt-alice-readonly"),
   });

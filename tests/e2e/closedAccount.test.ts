@@ -1,17 +1,20 @@
 // A billing account closed behind a declared link must never freeze the stack: check preflights only
 // what it will write, and an unchanged link to a closed account is a warning under its resource.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import { ACCOUNTS, createBillingStack, providerCalls, type BillingStack } from "../support/billingStack";
+import { cleanupAfterEach } from "../support/cleanups";
 
-async function withStack(t: { after(fn: () => Promise<void>): void }): Promise<BillingStack> {
+const cleanups = cleanupAfterEach();
+
+async function withStack(): Promise<BillingStack> {
   const env = await createBillingStack();
-  t.after(() => env.cleanup());
+  cleanups.add(() => env.cleanup());
   return env;
 }
 
-test("an account closed behind an unchanged link: preview warns, unrelated changes apply, drift exits 7", async (t) => {
-  const env = await withStack(t);
+test("an account closed behind an unchanged link: preview warns, unrelated changes apply, drift exits 7", async () => {
+  const env = await withStack();
   await env.declare([{ name: "app", projectId: "demo-app-prod", billingAccount: ACCOUNTS.main }]);
   await env.stack.up();
   env.emulator.setBillingAccountOpen(ACCOUNTS.main.replace("billingAccounts/", ""), false); // closed in the Cloud console
@@ -46,8 +49,8 @@ test("an account closed behind an unchanged link: preview warns, unrelated chang
   assert.equal(drift.code, 7, drift.stdout + drift.stderr);
 });
 
-test("a new link to a closed account still fails the preview, naming billingAccount", async (t) => {
-  const env = await withStack(t);
+test("a new link to a closed account still fails the preview, naming billingAccount", async () => {
+  const env = await withStack();
   await env.declare([{ name: "app", projectId: "demo-app-prod", billingAccount: ACCOUNTS.main }]);
   await env.stack.up();
   env.emulator.setBillingAccountOpen(ACCOUNTS.sandbox.replace("billingAccounts/", ""), false);

@@ -2,19 +2,22 @@
 // previous account, unlinks only what the stack linked, and leaves adopted links alone. Preview and up say
 // per link whether it will be adopted or written. State written by 0.1 keeps its recorded "unlink".
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import { ACCOUNTS, createBillingStack, providerCalls, type BillingStack } from "../support/billingStack";
+import { cleanupAfterEach } from "../support/cleanups";
+
+const cleanups = cleanupAfterEach();
 
 const TYPE = "pulumi-nodejs:dynamic/gcp-billing:ProjectBillingLink";
 
-async function withStack(t: { after(fn: () => Promise<void>): void }): Promise<BillingStack> {
+async function withStack(): Promise<BillingStack> {
   const env = await createBillingStack();
-  t.after(() => env.cleanup());
+  cleanups.add(() => env.cleanup());
   return env;
 }
 
-test("the default destroy undoes exactly what up did: moved back, unlinked, adopted left alone", async (t) => {
-  const env = await withStack(t);
+test("the default destroy undoes exactly what up did: moved back, unlinked, adopted left alone", async () => {
+  const env = await withStack();
   // Seeded: demo-data on the sandbox account, sandbox-one unlinked, demo-app-prod unlinked.
   await env.admin.updateProjectBillingInfo("demo-app-prod", ACCOUNTS.sandbox);
   await env.declare([
@@ -65,8 +68,8 @@ test("the default destroy undoes exactly what up did: moved back, unlinked, adop
   assert.equal(await env.liveAccount("demo-app-prod"), ACCOUNTS.sandbox); // back where it was
 });
 
-test('"unlink" and "abandon" stay available as explicit choices', async (t) => {
-  const env = await withStack(t);
+test('"unlink" and "abandon" stay available as explicit choices', async () => {
+  const env = await withStack();
   await env.declare([
     { name: "adopted", projectId: "demo-data", billingAccount: ACCOUNTS.sandbox, deletionPolicy: "unlink" },
     { name: "kept", projectId: "sandbox-one", billingAccount: ACCOUNTS.main, deletionPolicy: "abandon" },
@@ -97,8 +100,8 @@ async function makeStateLegacy(env: BillingStack): Promise<void> {
   await env.stack.importStack(exported);
 }
 
-test("a stack created with 0.1's default keeps unlinking as recorded, with a warning, until a policy is declared", async (t) => {
-  const env = await withStack(t);
+test("a stack created with 0.1's default keeps unlinking as recorded, with a warning, until a policy is declared", async () => {
+  const env = await withStack();
   // Both projects are adopted (already linked as declared), so 0.1's destroy would unlink both.
   await env.declare([
     { name: "data", projectId: "demo-data", billingAccount: ACCOUNTS.sandbox },

@@ -5,13 +5,15 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { test } from "node:test";
+import { test } from "@jest/globals";
+import { cleanupAfterEach } from "../support/cleanups";
 
 const ROOT = path.resolve(__dirname, "..", "..");
+const cleanups = cleanupAfterEach();
 
-test("npm run demo links, detects drift with exit code 7, repairs it and cleans up", async (t) => {
+test("npm run demo links, detects drift with exit code 7, repairs it and cleans up", async () => {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "gbl-demo-"));
-  t.after(() => fs.rmSync(stateDir, { recursive: true, force: true }));
+  cleanups.add(() => fs.rmSync(stateDir, { recursive: true, force: true }));
   const child = spawn(process.execPath, [path.join(ROOT, "scripts", "demo.js")], {
     cwd: ROOT,
     env: { ...process.env, GCP_BILLING_LINK_STATE_DIR: stateDir, NO_COLOR: "1" },

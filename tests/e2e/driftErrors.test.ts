@@ -2,7 +2,7 @@
 // with revoked credentials, `gcp-billing-link drift` exits with the error code, says what failed and
 // what to do, and still reports whatever it could read.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { afterAll, beforeAll, describe, test } from "@jest/globals";
 import {
   ACCOUNTS,
   ALICE_REFRESH_TOKEN,
@@ -15,7 +15,7 @@ const SANDBOX = ACCOUNTS.sandbox;
 
 describe("drift: errors", () => {
   let env: BillingStack;
-  before(async () => {
+  beforeAll(async () => {
     env = await createBillingStack();
     await env.declare([
       { name: "prod", projectId: "demo-app-prod", billingAccount: SANDBOX },
@@ -23,7 +23,7 @@ describe("drift: errors", () => {
     ]);
     await env.stack.up();
   });
-  after(() => env.cleanup());
+  afterAll(() => env.cleanup());
 
   test("the API failing (every call 503, past the retries) is an error for each read and the listing", async () => {
     env.emulator.setKnobs({ failureRate: 1, failureStatus: 503 });

@@ -3,7 +3,7 @@
 // with the findings code; a clean stack exits 0. Every run leaves the state byte-identical and prints
 // no secret (tests/support/driftCheck.ts).
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { afterAll, beforeAll, describe, test } from "@jest/globals";
 import {
   ACCOUNTS,
   ADMIN_REFRESH_TOKEN,
@@ -27,7 +27,7 @@ function onlyFinding(run: DriftRun) {
 
 describe("drift: each finding kind", () => {
   let env: BillingStack;
-  before(async () => {
+  beforeAll(async () => {
     env = await createBillingStack();
     // Every link on one account, so `--unmanaged` lists exactly the stack's projects when nothing drifted.
     await env.declare([
@@ -38,7 +38,7 @@ describe("drift: each finding kind", () => {
     ]);
     await env.stack.up();
   });
-  after(() => env.cleanup());
+  afterAll(() => env.cleanup());
 
   test("no findings: exit 0, every link in sync, the declared account lists only the stack's projects", async () => {
     const run = await runDrift(env, ["--unmanaged"], { extraOutputs: [".md"] });

@@ -5,11 +5,12 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { after, before, describe, test } from "node:test";
+import { afterAll, beforeAll, describe, test } from "@jest/globals";
 import { ROOT } from "../browser/support/cliProcess";
 import { ACCOUNTS, createBillingStack, type BillingStack } from "../support/billingStack";
 import { EXIT } from "../support/driftCheck";
 import { schemaErrors } from "../support/driftReports";
+import { builtFile } from "../support/builtPackage";
 
 const SCRIPT = path.join(ROOT, "examples", "pipelines", "drift-check.sh");
 
@@ -24,8 +25,8 @@ function runScript(
       env: {
         ...env.envVars,
         DRIFT_REPORT_DIR: reportDir,
-        // The CLI from this checkout's sources; a user's pipeline gets it from its node_modules.
-        GCP_BILLING_LINK: `${process.execPath} --import tsx ${path.join(ROOT, "cli", "src", "main.ts")}`,
+        // This checkout's built CLI; a user's pipeline gets it from its node_modules.
+        GCP_BILLING_LINK: `${process.execPath} ${builtFile("cli/src/main.js")}`,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -40,7 +41,7 @@ function runScript(
 
 describe("examples/pipelines/drift-check.sh", () => {
   let env: BillingStack;
-  before(async () => {
+  beforeAll(async () => {
     env = await createBillingStack();
     await env.declare([
       { name: "prod", projectId: "demo-app-prod", billingAccount: ACCOUNTS.sandbox },
@@ -48,7 +49,7 @@ describe("examples/pipelines/drift-check.sh", () => {
     ]);
     await env.stack.up();
   });
-  after(() => env.cleanup());
+  afterAll(() => env.cleanup());
 
   const workDir = () => env.stack.workspace.workDir;
 

@@ -5,7 +5,7 @@
 // sandbox account.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { after, before, describe, test } from "node:test";
+import { afterAll, beforeAll, describe, test } from "@jest/globals";
 import { DEFAULT_SEED_PATH, type SeedObject } from "../../emulator/src";
 import {
   ACCOUNTS,
@@ -25,7 +25,7 @@ function seedWithoutViewerOnSandbox(): SeedObject {
 
 describe("drift: read-only credentials", () => {
   let env: BillingStack;
-  before(async () => {
+  beforeAll(async () => {
     env = await createBillingStack({ seed: seedWithoutViewerOnSandbox() });
     await env.declare([
       { name: "prod", projectId: "demo-app-prod", billingAccount: ACCOUNTS.main },
@@ -33,7 +33,7 @@ describe("drift: read-only credentials", () => {
     ]);
     await env.stack.up();
   });
-  after(() => env.cleanup());
+  afterAll(() => env.cleanup());
 
   async function useCredentials(refreshToken: string): Promise<void> {
     await env.stack.setConfig("gcp-billing:credentials", {

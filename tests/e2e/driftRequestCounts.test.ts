@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { after, before, describe, test } from "node:test";
+import { afterAll, beforeAll, describe, test } from "@jest/globals";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { checkDrift, type DriftOptions } from "../../cli/src/drift";
 import { DEFAULT_SEED_PATH, type SeedObject } from "../../emulator/src";
@@ -45,7 +45,7 @@ function seedWithBulkAccount(): SeedObject {
 describe("drift: what a check costs", () => {
   let env: BillingStack;
   let options: DriftOptions;
-  before(async () => {
+  beforeAll(async () => {
     env = await createBillingStack({ seed: seedWithBulkAccount() });
     await env.declare([
       { name: "b1", projectId: "bulk-001", billingAccount: BULK },
@@ -60,7 +60,7 @@ describe("drift: what a check costs", () => {
       pulumiCommand: await PulumiCommand.get({ root: path.dirname(env.engineBinDir) }),
     };
   });
-  after(() => env.cleanup());
+  afterAll(() => env.cleanup());
 
   test("links only: one getBillingInfo per link and one token refresh, nothing else", async () => {
     env.emulator.clearLog();

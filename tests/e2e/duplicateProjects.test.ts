@@ -1,12 +1,15 @@
 // Two resources declaring the same project would fight over one link, and removing either would undo
 // the other's: refused at preview, naming both resources and the project.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import { ACCOUNTS, createBillingStack, providerCalls } from "../support/billingStack";
+import { cleanupAfterEach } from "../support/cleanups";
 
-test("a project declared by two resources is refused at preview and nothing is written", async (t) => {
+const cleanups = cleanupAfterEach();
+
+test("a project declared by two resources is refused at preview and nothing is written", async () => {
   const env = await createBillingStack();
-  t.after(() => env.cleanup());
+  cleanups.add(() => env.cleanup());
   await env.declare([
     { name: "app-prod", projectId: "demo-app-prod", billingAccount: ACCOUNTS.main },
     { name: "data", projectId: "demo-data", billingAccount: ACCOUNTS.sandbox },

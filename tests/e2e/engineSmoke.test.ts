@@ -4,16 +4,18 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { test } from "node:test";
+import { test } from "@jest/globals";
+import { cleanupAfterEach } from "../support/cleanups";
 import { createTestStack } from "../support/engine";
 
 const FIXTURE = path.join(__dirname, "fixtures", "smoke");
+const cleanups = cleanupAfterEach();
 
-test("the pinned engine runs a dynamic provider through up, preview, refresh and destroy", async (t) => {
+test("the pinned engine runs a dynamic provider through up, preview, refresh and destroy", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gbl-smoke-"));
   const target = path.join(dir, "owned.txt");
   const env = await createTestStack({ workDir: FIXTURE, config: { path: { value: target } } });
-  t.after(async () => {
+  cleanups.add(async () => {
     await env.cleanup();
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { after, before, describe, test } from "node:test";
+import { afterAll, beforeAll, describe, test } from "@jest/globals";
 import { CommandError } from "@pulumi/pulumi/automation";
 import { CONFIG_KEYS } from "../../provider/src";
 import {
@@ -23,21 +23,35 @@ const ADC_CLIENT_ID = "764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur.apps.google
 const ADC_CLIENT_SECRET = "gcloud-adc-secret-not-a-real-secret";
 const ALICE_ADC_REFRESH_TOKEN = "emu-rt-alice-adc";
 
+// The suite type-checks every example first (against the published types in exampleTypes.test.ts, and in
+// `npm test`'s tsc), so the engine runs here transpile only: the setup docs/typescript-programs.md
+// recommends for CI. The type-checking default is what the demo, rootProgram and typescriptRuntime run.
+const EXAMPLE_ENV = { PULUMI_NODEJS_TRANSPILE_ONLY: "true" };
+
 function outputValues(outputs: Record<string, { value: unknown }>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value]));
 }
 
-test("every example has a Pulumi.yaml, an index.js and a README, and the index lists it", () => {
+test("every example is a TypeScript project as `pulumi new typescript` makes it, with a README the index lists", () => {
   const index = fs.readFileSync(path.join(EXAMPLES, "README.md"), "utf8");
   for (const name of ["single-link", "multi-project", "stack-config-credentials"]) {
-    for (const file of ["Pulumi.yaml", "index.js", "README.md"]) {
+    for (const file of ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "README.md"]) {
       assert.ok(fs.existsSync(path.join(EXAMPLES, name, file)), `examples/${name}/${file} is missing`);
     }
+    assert.equal(fs.existsSync(path.join(EXAMPLES, name, "index.js")), false, `examples/${name}/index.js`);
     assert.ok(index.includes(`(${name}/)`), `examples/README.md does not link ${name}/`);
-    assert.match(
-      fs.readFileSync(path.join(EXAMPLES, name, "Pulumi.yaml"), "utf8"),
-      new RegExp(`^name: ${name}$`, "m"),
-    );
+    const project = fs.readFileSync(path.join(EXAMPLES, name, "Pulumi.yaml"), "utf8");
+    assert.match(project, new RegExp(`^name: ${name}$`, "m"));
+    // The nodejs runtime with TypeScript on and the default main: Pulumi runs index.ts through ts-node.
+    assert.match(project, /^runtime:\n {2}name: nodejs\n {2}options:\n(?: {4}#.*\n)* {4}typescript: true$/m);
+    assert.doesNotMatch(project, /^main:/m);
+    const manifest = JSON.parse(fs.readFileSync(path.join(EXAMPLES, name, "package.json"), "utf8")) as {
+      dependencies?: Record<string, string>;
+      devDependencies?: Record<string, string>;
+    };
+    assert.deepEqual(Object.keys(manifest.dependencies ?? {}).sort(), ["@pulumi/pulumi", "gcp-billing-link"]);
+    for (const tool of ["ts-node", "typescript"])
+      assert.ok(manifest.devDependencies?.[tool], `${name}: ${tool}`);
   }
 });
 
@@ -49,16 +63,17 @@ test("the stack-config-credentials README lists every gcp-billing:* key", () => 
 
 describe("examples/single-link", () => {
   let env: BillingStack;
-  before(async () => {
+  beforeAll(async () => {
     env = await createBillingStack({
       workDir: path.join(EXAMPLES, "single-link"),
+      envVars: EXAMPLE_ENV,
       config: {
         "single-link:projectId": { value: "demo-app-staging" },
         "single-link:billingAccount": { value: "0B1C2D-3E4F5A-6B7C8D" },
       },
     });
   });
-  after(() => env.cleanup());
+  afterAll(() => env.cleanup());
 
   test("up links the project and exports its outputs", async () => {
     assert.equal(await env.liveAccount("demo-app-staging"), "");
@@ -89,13 +104,14 @@ describe("examples/single-link", () => {
 
 describe("examples/multi-project", () => {
   let env: BillingStack;
-  before(async () => {
+  beforeAll(async () => {
     env = await createBillingStack({
       workDir: path.join(EXAMPLES, "multi-project"),
+      envVars: EXAMPLE_ENV,
       config: { "multi-project:defaultBillingAccount": { value: "01A2B3-C4D5E6-F7A8B9" } },
     });
   });
-  after(() => env.cleanup());
+  afterAll(() => env.cleanup());
 
   test("a config mistake fails preview with a message naming the key", async () => {
     await env.stack.setConfig("multi-project:projects", {
@@ -196,9 +212,10 @@ describe("examples/multi-project", () => {
 describe("examples/stack-config-credentials", () => {
   let env: BillingStack;
   let credentialsFile: string;
-  before(async () => {
+  beforeAll(async () => {
     env = await createBillingStack({
       workDir: path.join(EXAMPLES, "stack-config-credentials"),
+      envVars: EXAMPLE_ENV,
       credentials: "none",
       config: {
         "stack-config-credentials:projectId": { value: "sandbox-one" },
@@ -219,7 +236,7 @@ describe("examples/stack-config-credentials", () => {
     );
     await env.stack.setConfig("gcp-billing:credentials", { value: credentialsFile });
   });
-  after(() => env.cleanup());
+  afterAll(() => env.cleanup());
 
   test("without gcp-billing:quotaProject, gcloud-client credentials fail at preview", async () => {
     await assert.rejects(env.stack.preview(), (err: unknown) => {

@@ -3,14 +3,17 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { test } from "node:test";
 import { DEMO_CLIENT_SECRET, emulatorEnv, loginArgs, startCli } from "../browser/support/cliProcess";
 import { ACCOUNTS, createBillingStack } from "../support/billingStack";
 import { chromiumSkipReason, launchChromium } from "../support/chromium";
+import { cleanupAfterEach } from "../support/cleanups";
+import { testUnless } from "../support/skipUnless";
 
-test("login's credentials file drives a pulumi up", { skip: chromiumSkipReason }, async (t) => {
+const cleanups = cleanupAfterEach();
+
+testUnless(chromiumSkipReason)("login's credentials file drives a pulumi up", async () => {
   const env = await createBillingStack({ credentials: "none" });
-  t.after(() => env.cleanup());
+  cleanups.add(() => env.cleanup());
   const home = path.join(env.stateDir, "home-dir");
   fs.mkdirSync(home);
   const credentialsFile = path.join(home, "credentials.json");

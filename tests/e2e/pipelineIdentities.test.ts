@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import { createBillingStack, type BillingStack } from "../support/billingStack";
 import {
   ADC_CLIENT_SECRET,
@@ -23,17 +23,17 @@ import {
   trustIssuerKey,
   writeJsonFile,
 } from "../support/identities";
+import { cleanupAfterEach } from "../support/cleanups";
+
+const cleanups = cleanupAfterEach();
 
 const SANDBOX = "billingAccounts/0B1C2D-3E4F5A-6B7C8D";
 const LINKS = [{ name: "app", projectId: "demo-app-prod", billingAccount: SANDBOX }];
 
 /** A stack whose provider gets GOOGLE_APPLICATION_CREDENTIALS = the file `json(env)` describes. */
-async function pipelineStack(
-  t: { after(fn: () => Promise<void>): void },
-  json: (env: BillingStack) => object,
-): Promise<BillingStack> {
+async function pipelineStack(json: (env: BillingStack) => object): Promise<BillingStack> {
   const env = await createBillingStack({ credentials: "none", identityEndpoints: true });
-  t.after(() => env.cleanup());
+  cleanups.add(() => env.cleanup());
   await env.declare(LINKS);
   const file = writeJsonFile(env.stateDir, "gha-creds", json(env));
   env.envVars.GOOGLE_APPLICATION_CREDENTIALS = file;
@@ -69,9 +69,9 @@ async function assertPreviewFails(env: BillingStack, patterns: RegExp[], secrets
   return output;
 }
 
-test("a GitHub Actions-style job: up, preview --refresh --expect-no-changes and destroy succeed as the service account", async (t) => {
+test("a GitHub Actions-style job: up, preview --refresh --expect-no-changes and destroy succeed as the service account", async () => {
   let oidc = { file: "", token: "" };
-  const env = await pipelineStack(t, (e) => {
+  const env = await pipelineStack((e) => {
     oidc = oidcToken(e, "acme/infra", 3600);
     return externalAccountJson(e.emulator, oidc.file, DEPLOYER);
   });
@@ -94,8 +94,8 @@ test("a GitHub Actions-style job: up, preview --refresh --expect-no-changes and 
   assert.equal(printed.includes(oidc.token), false, "the subject token reached the output");
 });
 
-test("token creator role missing: the preview fails naming the role, the account and the command", async (t) => {
-  const env = await pipelineStack(t, (e) => impersonatedAdcJson(e.emulator, REPORTING));
+test("token creator role missing: the preview fails naming the role, the account and the command", async () => {
+  const env = await pipelineStack((e) => impersonatedAdcJson(e.emulator, REPORTING));
   await assertPreviewFails(
     env,
     [
@@ -112,9 +112,9 @@ test("token creator role missing: the preview fails naming the role, the account
   );
 });
 
-test("the STS rejects the subject token (attribute condition): the preview names the provider's condition", async (t) => {
+test("the STS rejects the subject token (attribute condition): the preview names the provider's condition", async () => {
   let token = "";
-  const env = await pipelineStack(t, (e) => {
+  const env = await pipelineStack((e) => {
     const oidc = oidcToken(e, "evil/fork", 3600);
     token = oidc.token;
     return externalAccountJson(e.emulator, oidc.file, DEPLOYER);
@@ -129,9 +129,9 @@ test("the STS rejects the subject token (attribute condition): the preview names
   );
 });
 
-test("an expired OIDC token: the preview says it had expired and where it was read", async (t) => {
+test("an expired OIDC token: the preview says it had expired and where it was read", async () => {
   let token = "";
-  const env = await pipelineStack(t, (e) => {
+  const env = await pipelineStack((e) => {
     const oidc = oidcToken(e, "acme/infra", -120);
     token = oidc.token;
     return externalAccountJson(e.emulator, oidc.file, DEPLOYER);
@@ -153,8 +153,8 @@ test("an expired OIDC token: the preview says it had expired and where it was re
   );
 });
 
-test("a disabled service account: the preview says so and how to enable it", async (t) => {
-  const env = await pipelineStack(t, (e) => impersonatedAdcJson(e.emulator, RETIRED));
+test("a disabled service account: the preview says so and how to enable it", async () => {
+  const env = await pipelineStack((e) => impersonatedAdcJson(e.emulator, RETIRED));
   await assertPreviewFails(
     env,
     [

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { describe, test } from "node:test";
+import { describe, test } from "@jest/globals";
 import { parse } from "yaml";
 import { buildProgram } from "../../cli/src/main";
 import { silentLogger } from "../../cli/src/output";

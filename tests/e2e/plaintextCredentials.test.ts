@@ -1,7 +1,7 @@
 // Credentials set as plain stack config would be recorded unencrypted in every checkpoint: refused before
 // anything is registered, with the exact command that fixes it; as secrets they are accepted.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import {
   ACCOUNTS,
   ALICE_REFRESH_TOKEN,
@@ -10,12 +10,15 @@ import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
 } from "../support/billingStack";
+import { cleanupAfterEach } from "../support/cleanups";
+
+const cleanups = cleanupAfterEach();
 
 const LINKS = [{ name: "app", projectId: "demo-app-prod", billingAccount: ACCOUNTS.main }];
 
-test("inline credentials JSON without --secret is refused, and never reaches state", async (t) => {
+test("inline credentials JSON without --secret is refused, and never reaches state", async () => {
   const env = await createBillingStack({ credentials: "none" });
-  t.after(() => env.cleanup());
+  cleanups.add(() => env.cleanup());
   await env.declare(LINKS);
   await env.stack.setConfig("gcp-billing:credentials", { value: authorizedUserJson(ALICE_REFRESH_TOKEN) });
   for (const args of [["preview"], ["up", "--yes", "--skip-preview"]]) {
@@ -48,9 +51,9 @@ test("inline credentials JSON without --secret is refused, and never reaches sta
   assert.equal(await env.liveAccount("demo-app-prod"), ACCOUNTS.main);
 });
 
-test("a plain refreshToken and clientSecret are each named; clientId is not a secret", async (t) => {
+test("a plain refreshToken and clientSecret are each named; clientId is not a secret", async () => {
   const env = await createBillingStack({ credentials: "none" });
-  t.after(() => env.cleanup());
+  cleanups.add(() => env.cleanup());
   await env.declare(LINKS);
   await env.stack.setAllConfig({
     "gcp-billing:refreshToken": { value: ALICE_REFRESH_TOKEN },

@@ -1,16 +1,16 @@
 // ProjectBillingLink under the real engine against the emulator: create, no-change preview, relink in
 // place, drift (relink and unlink) caught by the read-only checks and repaired by `up --refresh`, destroy.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { afterAll, beforeAll, describe, test } from "@jest/globals";
 import { CommandError } from "@pulumi/pulumi/automation";
 import { ACCOUNTS, createBillingStack, providerCalls, type BillingStack } from "../support/billingStack";
 
 describe("ProjectBillingLink lifecycle", () => {
   let env: BillingStack;
-  before(async () => {
+  beforeAll(async () => {
     env = await createBillingStack();
   });
-  after(() => env.cleanup());
+  afterAll(() => env.cleanup());
 
   test("up links the project and records what it had before", async () => {
     await env.declare([{ name: "prod", projectId: "demo-app-prod", billingAccount: "01A2B3-C4D5E6-F7A8B9" }]);

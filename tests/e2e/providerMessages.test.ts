@@ -1,7 +1,7 @@
 // What users read when something goes wrong: every hint reaches them, each message once, as a warning or
 // error under the resource it concerns, without stack traces — and every bad declaration at once.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import {
   ACCOUNTS,
   ALICE_REFRESH_TOKEN,
@@ -10,13 +10,13 @@ import {
   type BillingStack,
   type BillingStackOptions,
 } from "../support/billingStack";
+import { cleanupAfterEach } from "../support/cleanups";
 
-async function withStack(
-  t: { after(fn: () => Promise<void>): void },
-  options: BillingStackOptions = {},
-): Promise<BillingStack> {
+const cleanups = cleanupAfterEach();
+
+async function withStack(options: BillingStackOptions = {}): Promise<BillingStack> {
   const env = await createBillingStack(options);
-  t.after(() => env.cleanup());
+  cleanups.add(() => env.cleanup());
   return env;
 }
 
@@ -33,8 +33,8 @@ function assertNoStackTraces(output: string): void {
   assert.doesNotMatch(output, /ProjectBillingLinkError/, "an internal error class reached the user");
 }
 
-test("no credentials at all: up fails with the login hint, not just 'No Google credentials found.'", async (t) => {
-  const env = await withStack(t, { credentials: "none" });
+test("no credentials at all: up fails with the login hint, not just 'No Google credentials found.'", async () => {
+  const env = await withStack({ credentials: "none" });
   await env.declare([{ name: "app", projectId: "demo-app-prod", billingAccount: ACCOUNTS.main }]);
   const up = await env.cli(["up", "--yes", "--skip-preview"]);
   assert.notEqual(up.code, 0);
@@ -44,8 +44,8 @@ test("no credentials at all: up fails with the login hint, not just 'No Google c
   );
 });
 
-test("a project pending deletion gets the undelete hint, not an org-policy one", async (t) => {
-  const env = await withStack(t);
+test("a project pending deletion gets the undelete hint, not an org-policy one", async () => {
+  const env = await withStack();
   await env.declare([{ name: "doomed", projectId: "doomed-project", billingAccount: ACCOUNTS.main }]);
   const up = await env.cli(["up", "--yes", "--skip-preview"]);
   assert.notEqual(up.code, 0);
@@ -54,8 +54,8 @@ test("a project pending deletion gets the undelete hint, not an org-policy one",
   assert.doesNotMatch(shown, /organization policy/);
 });
 
-test("rejected credentials at preview are a credentials error, not a billingAccount problem", async (t) => {
-  const env = await withStack(t);
+test("rejected credentials at preview are a credentials error, not a billingAccount problem", async () => {
+  const env = await withStack();
   await env.stack.setConfig("gcp-billing:credentials", {
     value: writeCredentialsFile(env.stateDir, "emu-rt-never-issued"),
   });
@@ -68,8 +68,8 @@ test("rejected credentials at preview are a credentials error, not a billingAcco
   assertNoStackTraces(preview.stdout + preview.stderr);
 });
 
-test("refresh and destroy errors: once, under the resource, with no stack trace", async (t) => {
-  const env = await withStack(t);
+test("refresh and destroy errors: once, under the resource, with no stack trace", async () => {
+  const env = await withStack();
   await env.declare([{ name: "app", projectId: "sandbox-one", billingAccount: ACCOUNTS.main }]);
   await env.stack.up();
   env.emulator.deleteProject("sandbox-one", { purge: true }); // alice now gets 403 on it
@@ -92,8 +92,8 @@ test("refresh and destroy errors: once, under the resource, with no stack trace"
   }
 });
 
-test("'left linked' notices are warnings, once, under the resource", async (t) => {
-  const env = await withStack(t);
+test("'left linked' notices are warnings, once, under the resource", async () => {
+  const env = await withStack();
   await env.declare([{ name: "app", projectId: "demo-app-prod", billingAccount: ACCOUNTS.main }]);
   await env.stack.up();
   await env.admin.updateProjectBillingInfo("demo-app-prod", ACCOUNTS.sandbox);
@@ -109,8 +109,8 @@ test("'left linked' notices are warnings, once, under the resource", async (t) =
   assert.equal(await env.liveAccount("demo-app-prod"), ACCOUNTS.sandbox);
 });
 
-test("after re-login, refresh says to run up first, because it uses the config recorded at the last up", async (t) => {
-  const env = await withStack(t);
+test("after re-login, refresh says to run up first, because it uses the config recorded at the last up", async () => {
+  const env = await withStack();
   await env.declare([{ name: "app", projectId: "demo-app-prod", billingAccount: ACCOUNTS.main }]);
   await env.stack.up();
   // The recorded credentials are revoked; the user logs in again into a new file and points config at it.
@@ -132,8 +132,8 @@ test("after re-login, refresh says to run up first, because it uses the config r
   assert.equal(again.code, 0, again.stdout + again.stderr);
 });
 
-test("several bad declarations are all reported in one preview", async (t) => {
-  const env = await withStack(t);
+test("several bad declarations are all reported in one preview", async () => {
+  const env = await withStack();
   await env.declare([
     { name: "app", projectId: "projects/demo-app-prod", billingAccount: "nope" },
     { name: "data", projectId: "demo-data", billingAccount: ACCOUNTS.sandbox },

@@ -3,7 +3,7 @@
 // crashed `up`. Each scenario gets its own emulator and stack.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import { CommandError } from "@pulumi/pulumi/automation";
 import {
   ACCOUNTS,
@@ -14,15 +14,19 @@ import {
   writeCredentialsFile,
   type BillingStack,
 } from "../support/billingStack";
+import { cleanupAfterEach } from "../support/cleanups";
 
-async function withStack(t: { after(fn: () => Promise<void>): void }): Promise<BillingStack> {
+const cleanups = cleanupAfterEach();
+
+/** A fresh emulator and stack for one scenario, torn down after it. */
+async function withStack(): Promise<BillingStack> {
   const env = await createBillingStack();
-  t.after(() => env.cleanup());
+  cleanups.add(() => env.cleanup());
   return env;
 }
 
-test("adopting a project already linked as declared reads once and writes nothing", async (t) => {
-  const env = await withStack(t);
+test("adopting a project already linked as declared reads once and writes nothing", async () => {
+  const env = await withStack();
   assert.equal(await env.liveAccount("demo-data"), ACCOUNTS.sandbox); // seeded
   await env.declare([{ name: "data", projectId: "demo-data", billingAccount: ACCOUNTS.sandbox }]);
   env.emulator.clearLog();
@@ -41,8 +45,8 @@ test("adopting a project already linked as declared reads once and writes nothin
   ]);
 });
 
-test("changing projectId replaces: the new project is linked, the old one released", async (t) => {
-  const env = await withStack(t);
+test("changing projectId replaces: the new project is linked, the old one released", async () => {
+  const env = await withStack();
   await env.declare([{ name: "app", projectId: "demo-app-prod", billingAccount: ACCOUNTS.main }]);
   await env.stack.up();
   await env.declare([{ name: "app", projectId: "demo-app-staging", billingAccount: ACCOUNTS.main }]);
@@ -52,8 +56,8 @@ test("changing projectId replaces: the new project is linked, the old one releas
   assert.equal(await env.liveAccount("demo-app-prod"), "");
 });
 
-test("deletionPolicy: abandon leaves the link, restore relinks the previous account, unlink unlinks", async (t) => {
-  const env = await withStack(t);
+test("deletionPolicy: abandon leaves the link, restore relinks the previous account, unlink unlinks", async () => {
+  const env = await withStack();
   // sandbox-one and sandbox-two start unlinked; demo-data starts on the sandbox account.
   await env.declare([
     { name: "abandoned", projectId: "sandbox-one", billingAccount: ACCOUNTS.main, deletionPolicy: "abandon" },
@@ -80,8 +84,8 @@ test("deletionPolicy: abandon leaves the link, restore relinks the previous acco
   assert.equal(await env.liveAccount("sandbox-two"), "");
 });
 
-test("destroy never unlinks a project that someone relinked to another account", async (t) => {
-  const env = await withStack(t);
+test("destroy never unlinks a project that someone relinked to another account", async () => {
+  const env = await withStack();
   await env.declare([{ name: "app", projectId: "demo-app-prod", billingAccount: ACCOUNTS.main }]);
   await env.stack.up();
   await env.admin.updateProjectBillingInfo("demo-app-prod", ACCOUNTS.sandbox);
@@ -91,8 +95,8 @@ test("destroy never unlinks a project that someone relinked to another account",
   assert.equal(await env.liveAccount("demo-app-prod"), ACCOUNTS.sandbox);
 });
 
-test("renaming a resource without an alias keeps the project linked", async (t) => {
-  const env = await withStack(t);
+test("renaming a resource without an alias keeps the project linked", async () => {
+  const env = await withStack();
   await env.declare([{ name: "old-name", projectId: "demo-app-prod", billingAccount: ACCOUNTS.main }]);
   await env.stack.up();
   await env.declare([{ name: "new-name", projectId: "demo-app-prod", billingAccount: ACCOUNTS.main }]);
@@ -105,8 +109,8 @@ test("renaming a resource without an alias keeps the project linked", async (t) 
   assert.deepEqual(preview.changeSummary, { same: 2 });
 });
 
-test("a project deleted out of band: pending deletion reads as unlinked; once purged it is gone", async (t) => {
-  const env = await withStack(t);
+test("a project deleted out of band: pending deletion reads as unlinked; once purged it is gone", async () => {
+  const env = await withStack();
   await env.declare([{ name: "app", projectId: "sandbox-one", billingAccount: ACCOUNTS.main }]);
   await env.stack.up();
 
@@ -134,8 +138,8 @@ test("a project deleted out of band: pending deletion reads as unlinked; once pu
   assert.ok(!types.includes("pulumi-nodejs:dynamic/gcp-billing:ProjectBillingLink"));
 });
 
-test("preview fails early, naming billingAccount, for a closed account", async (t) => {
-  const env = await withStack(t);
+test("preview fails early, naming billingAccount, for a closed account", async () => {
+  const env = await withStack();
   await env.declare([{ name: "legacy", projectId: "sandbox-one", billingAccount: ACCOUNTS.closed }]);
   env.emulator.clearLog();
   await assert.rejects(env.stack.preview(), (err: unknown) => {
@@ -146,8 +150,8 @@ test("preview fails early, naming billingAccount, for a closed account", async (
   assert.equal(providerCalls(env.emulator)["projects.updateBillingInfo"] ?? 0, 0);
 });
 
-test("preview fails early, naming the missing role, when the caller may not link to the account", async (t) => {
-  const env = await withStack(t);
+test("preview fails early, naming the missing role, when the caller may not link to the account", async () => {
+  const env = await withStack();
   await env.stack.setConfig("gcp-billing:credentials", {
     value: writeCredentialsFile(env.stateDir, "emu-rt-viewer-cloud-billing"),
   });
@@ -162,8 +166,8 @@ test("preview fails early, naming the missing role, when the caller may not link
   });
 });
 
-test("a crashed up (process killed after the link was written) converges on the next up", async (t) => {
-  const env = await withStack(t);
+test("a crashed up (process killed after the link was written) converges on the next up", async () => {
+  const env = await withStack();
   await env.declare([{ name: "app", projectId: "demo-app-prod", billingAccount: ACCOUNTS.main }]);
   env.emulator.setKnobs({ latencyMs: 1500 });
   const child = spawn(

@@ -3,7 +3,7 @@
 // pipeline identity (impersonation from a user, workload identity federation with and without
 // impersonation, a service account key) through up, a refreshing preview, refresh and destroy.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { LocalWorkspace } from "@pulumi/pulumi/automation";
@@ -28,6 +28,9 @@ import {
   trustIssuerKey,
   writeJsonFile,
 } from "../support/identities";
+import { cleanupAfterEach } from "../support/cleanups";
+
+const cleanups = cleanupAfterEach();
 
 const SANDBOX = "billingAccounts/0B1C2D-3E4F5A-6B7C8D";
 const FEDERATED_PREFIX = `principal://iam.googleapis.com/${PROVIDER.split("/providers/")[0]}/subject/`;
@@ -69,9 +72,9 @@ function assertAbsent(haystacks: Record<string, string>, secrets: Record<string,
   }
 }
 
-test("an authorized_user file in stack config: no refresh token or client secret in state or output", async (t) => {
+test("an authorized_user file in stack config: no refresh token or client secret in state or output", async () => {
   const env = await createBillingStack();
-  t.after(() => env.cleanup());
+  cleanups.add(() => env.cleanup());
   const { output, exported } = await exerciseStack(env);
   assertAbsent(
     { "CLI output": output, "stack export --show-secrets": exported },
@@ -88,9 +91,9 @@ test("an authorized_user file in stack config: no refresh token or client secret
   );
 });
 
-test("a static access token from GOOGLE_OAUTH_ACCESS_TOKEN: not in state or output", async (t) => {
+test("a static access token from GOOGLE_OAUTH_ACCESS_TOKEN: not in state or output", async () => {
   const env = await createBillingStack({ credentials: "none" });
-  t.after(() => env.cleanup());
+  cleanups.add(() => env.cleanup());
   const token = env.emulator.issueAccessToken({
     principal: "alice@example.com",
     scopes: ["https://www.googleapis.com/auth/cloud-billing"],
@@ -125,9 +128,9 @@ function oidcTokenFile(env: BillingStack): { file: string; token: string } {
   return { file, token };
 }
 
-test("impersonated from a user (gcloud's ADC file in stack config): the service account links, nothing leaks", async (t) => {
+test("impersonated from a user (gcloud's ADC file in stack config): the service account links, nothing leaks", async () => {
   const env = await createBillingStack({ credentials: "none", identityEndpoints: true });
-  t.after(() => env.cleanup());
+  cleanups.add(() => env.cleanup());
   const file = writeJsonFile(env.stateDir, "adc", impersonatedAdcJson(env.emulator, DEPLOYER));
   await env.stack.setConfig("gcp-billing:credentials", { value: file });
   const { output, exported } = await exerciseStack(env, SANDBOX);
@@ -145,9 +148,9 @@ test("impersonated from a user (gcloud's ADC file in stack config): the service 
 });
 
 for (const impersonating of [false, true]) {
-  test(`workload identity federation, file-sourced OIDC token${impersonating ? ", impersonating" : ""}: nothing leaks`, async (t) => {
+  test(`workload identity federation, file-sourced OIDC token${impersonating ? ", impersonating" : ""}: nothing leaks`, async () => {
     const env = await createBillingStack({ credentials: "none", identityEndpoints: true });
-    t.after(() => env.cleanup());
+    cleanups.add(() => env.cleanup());
     const { file, token } = oidcTokenFile(env);
     const config = writeJsonFile(
       env.stateDir,
@@ -170,9 +173,9 @@ for (const impersonating of [false, true]) {
   });
 }
 
-test("a service account key (least recommended): the account links, the private key never leaks", async (t) => {
+test("a service account key (least recommended): the account links, the private key never leaks", async () => {
   const env = await createBillingStack({ credentials: "none", identityEndpoints: true });
-  t.after(() => env.cleanup());
+  cleanups.add(() => env.cleanup());
   const key = generateTestKey();
   const keyId = env.emulator.addServiceAccountKey(DEPLOYER, key.publicKeyPem);
   const file = writeJsonFile(env.stateDir, "key", serviceAccountKeyJson(env.emulator, DEPLOYER, key, keyId));

@@ -4,16 +4,18 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import { CommandError } from "@pulumi/pulumi/automation";
+import { cleanupAfterEach } from "../support/cleanups";
 import { createTestStack } from "../support/engine";
 
 const ROOT = path.resolve(__dirname, "..", "..");
+const cleanups = cleanupAfterEach();
 
-test("a fresh stack with no config previews an empty set of links; bad links config names the key", async (t) => {
+test("a fresh stack with no config previews an empty set of links; bad links config names the key", async () => {
   const stackName = `t${randomBytes(5).toString("hex")}`;
   const env = await createTestStack({ workDir: ROOT, stackName });
-  t.after(async () => {
+  cleanups.add(async () => {
     await env.cleanup();
     fs.rmSync(path.join(ROOT, `Pulumi.${stackName}.yaml`), { force: true });
   });

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from "@jest/globals";
 import { startEmulator, type RunningEmulator } from "../../emulator/src/index";
 import {
   ADC_CLIENT_ID,
@@ -30,10 +30,10 @@ const SECRETS = [DEMO_CLIENT_SECRET, ADC_CLIENT_SECRET, ...REFRESH_TOKENS];
 let emu: RunningEmulator;
 let home: string;
 
-before(async () => {
+beforeAll(async () => {
   emu = await startEmulator({ port: 0 });
 });
-after(async () => {
+afterAll(async () => {
   await emu.stop();
 });
 beforeEach(async () => {

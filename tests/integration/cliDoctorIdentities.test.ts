@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from "@jest/globals";
 import { startEmulator, type RunningEmulator } from "../../emulator/src/index";
 import { emulatorEnv, runCli } from "../browser/support/cliProcess";
 import {
@@ -35,10 +35,10 @@ let emu: RunningEmulator;
 let home: string;
 let key: TestKey;
 
-before(async () => {
+beforeAll(async () => {
   emu = await startEmulator({ port: 0 });
 });
-after(() => emu.stop());
+afterAll(() => emu.stop());
 beforeEach(async () => {
   await emu.reset();
   home = fs.mkdtempSync(path.join(os.tmpdir(), "doctor-identities-"));

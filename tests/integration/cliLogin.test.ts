@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from "@jest/globals";
 import { startEmulator, type RunningEmulator } from "../../emulator/src/index";
 import { login, LoginError, type LoginOptions } from "../../cli/src/commands/login";
 import { capturingLogger } from "../../cli/src/output";
@@ -17,10 +17,10 @@ import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, emulatorEnv } from "../browser/supp
 let emu: RunningEmulator;
 let home: string;
 
-before(async () => {
+beforeAll(async () => {
   emu = await startEmulator({ port: 0 });
 });
-after(async () => {
+afterAll(async () => {
   await emu.stop();
 });
 beforeEach(async () => {

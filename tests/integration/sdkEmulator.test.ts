@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
-import { after, before, beforeEach, describe, it } from "node:test";
+import { afterAll, beforeAll, beforeEach, describe, it } from "@jest/globals";
 import { startEmulator, type RunningEmulator } from "../../emulator/src/index";
 import {
   CloudBillingClient,
@@ -42,10 +42,10 @@ let emu: RunningEmulator;
 const dir = mkdtempSync(join(tmpdir(), "sdk-int-"));
 let sleeps: number[] = [];
 
-before(async () => {
+beforeAll(async () => {
   emu = await startEmulator({ port: 0 });
 });
-after(async () => {
+afterAll(async () => {
   await emu.stop();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -18,7 +18,7 @@ import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { inspect } from "node:util";
-import { after, before, beforeEach, describe, it } from "node:test";
+import { afterAll, beforeAll, beforeEach, describe, it } from "@jest/globals";
 import { startEmulator, type RunningEmulator } from "../../emulator/src/index";
 import {
   CloudBillingClient,
@@ -47,6 +47,9 @@ import {
   writeJsonFile,
   type TestKey,
 } from "../support/identities";
+import { cleanupAfterEach } from "../support/cleanups";
+
+const cleanups = cleanupAfterEach();
 
 const SANDBOX = "billingAccounts/0B1C2D-3E4F5A-6B7C8D";
 const FEDERATED = `principal://iam.googleapis.com/${PROVIDER.split("/providers/")[0]}/subject/repo:acme/infra:ref:refs/heads/main`;
@@ -56,11 +59,11 @@ let dir: string;
 let key: TestKey;
 let records: RequestRecord[];
 
-before(async () => {
+beforeAll(async () => {
   emu = await startEmulator({ port: 0 });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "sdk-identities-"));
 });
-after(async () => {
+afterAll(async () => {
   await emu.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -312,7 +315,7 @@ describe("workload identity federation (external_account)", () => {
     assert.deepEqual(log(), [], "nothing was sent");
   });
 
-  it("url-sourced, as google-github-actions/auth writes it: the request token is sent and never shown", async (t) => {
+  it("url-sourced, as google-github-actions/auth writes it: the request token is sent and never shown", async () => {
     const requestToken = `gh-request-token-${Math.random().toString(36).slice(2)}`;
     const oidc = signJwt(key, githubClaims("acme/infra"));
     const seen: string[] = [];
@@ -326,7 +329,7 @@ describe("workload identity federation (external_account)", () => {
       );
     });
     await new Promise<void>((r) => github.listen(0, "127.0.0.1", r));
-    t.after(() => new Promise<void>((r) => (github.closeAllConnections(), github.close(() => r()))));
+    cleanups.add(() => new Promise<void>((r) => (github.closeAllConnections(), github.close(() => r()))));
     const url = `http://127.0.0.1:${(github.address() as AddressInfo).port}/idtoken?api-version=2.0&audience=x`;
     const json = {
       ...(externalAccountJson(emu, "unused", DEPLOYER) as Record<string, unknown>),
@@ -428,7 +431,8 @@ describe("endpoints a credentials file may use", () => {
       new CloudBillingClient({ env: { GOOGLE_OAUTH_ACCESS_TOKEN: "t" }, endpoints: { apiRoot: "http://127.0.0.1:9/" } })
         .describeCredentials()
         .then(() => console.log(Object.keys(require.cache).some((k) => k.includes("google-auth-library")) ? "loaded" : "not loaded"));`;
-    const out = spawnSync(process.execPath, ["--import", "tsx", "-e", script], {
+    // The sources through ts-node (transpile only), as `npm run emulator` runs them.
+    const out = spawnSync(process.execPath, ["-r", "./scripts/register-ts.js", "-e", script], {
       cwd: path.join(__dirname, "..", ".."),
       encoding: "utf8",
     });

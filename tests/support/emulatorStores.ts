@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, describe } from "node:test";
+import { afterAll, beforeAll, describe } from "@jest/globals";
 import { FileStore } from "../../emulator/src/store/file";
 import { MemoryStore } from "../../emulator/src/store/memory";
 import type { EmulatorState } from "../../emulator/src/store/state";
@@ -39,10 +39,10 @@ function fileStores(): StoreUnderTest {
   let dir = "";
   let file = "";
   let opened = 0;
-  before(() => {
+  beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "emu-store-"));
   });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   return {
     kind: "file",
     open: (initial) => {

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { assertPackageBuilt } from "./builtPackage";
 
 // scripts/engine.js is plain CommonJS shared with the npm scripts.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -51,6 +52,7 @@ export interface CliResult {
 export async function createTestStack(options: TestStackOptions): Promise<TestStack> {
   const engine = ensureEngine();
   ensureSelfLink(); // programs load the provider by package name, as in a user's project
+  assertPackageBuilt(); // …which resolves to dist/
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "gbl-stack-"));
   fs.mkdirSync(path.join(stateDir, "backend"));
   fs.mkdirSync(path.join(stateDir, "home"));

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import { drift, type DriftCommandOptions } from "../../cli/src/commands/drift";
 import type { DriftOptions } from "../../cli/src/drift/checkDrift";
 import { capturingLogger } from "../../cli/src/output";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { defaultCredentialsPath, writeCredentialsFile } from "../../cli/src/credentialsFile";
 import { LoopbackTimeoutError, startLoopbackServer, stateMatches } from "../../cli/src/loopbackServer";
 import { capturingLogger, formatCheck, oneLine } from "../../cli/src/output";
@@ -83,7 +83,8 @@ describe("credentials file", () => {
       writeCredentialsFile(path, { ...creds, quota_project_id: "q" });
       assert.equal(statSync(path).mode & 0o777, 0o600, "a replaced file gets 0600 too");
       assert.equal(JSON.parse(readFileSync(path, "utf8")).quota_project_id, "q");
-      assert.deepEqual(readdirSync(join(dir, "nested")), ["credentials.json"]);
+      // Array.from: fs builds its arrays in Node's realm, not in the test file's (jest runs tests in a vm).
+      assert.deepEqual(Array.from(readdirSync(join(dir, "nested"))), ["credentials.json"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

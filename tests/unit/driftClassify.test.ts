@@ -2,7 +2,7 @@
 // that names the project and both accounts; unmanaged projects come from the listings; an incomplete
 // check is an error even when it also found drift.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import { buildReport } from "../../cli/src/drift/buildReport";
 import {
   classifyLink,

@@ -2,7 +2,7 @@
 // no secret the run knows of, whatever text the engine or a program printed.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import { commandFailureText, reportErrorsFromEngine } from "../../cli/src/drift/engineErrors";
 import { knownSecrets, makeRedactor } from "../../cli/src/drift/redact";
 import { RECORDED_CONFIG_NOTE } from "../../provider/src/providerError";

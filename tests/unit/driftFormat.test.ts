@@ -2,7 +2,7 @@
 // and what to do, errors marked as an incomplete check; colour only when asked; Markdown that table
 // cells cannot break.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import { formatMarkdown } from "../../cli/src/drift/formatMarkdown";
 import { formatForFile } from "../../cli/src/drift/formatReport";
 import { formatText } from "../../cli/src/drift/formatText";

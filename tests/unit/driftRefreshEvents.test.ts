@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { foldRefreshEvents } from "../../cli/src/drift/refreshEvents";
 import { stackLinksFromExport } from "../../cli/src/drift/stackLinks";

@@ -1,7 +1,7 @@
 // The JSON report and its published schema (cli/src/drift/driftReport.schema.json) agree, and the
 // schema is strict enough to catch a report that drifted from it.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import { buildReport } from "../../cli/src/drift/buildReport";
 import { formatReport } from "../../cli/src/drift/formatReport";
 import { DRIFT_REPORT_SCHEMA_VERSION, FINDING_KINDS } from "../../cli/src/drift/report";

@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterEach, beforeEach, describe, it } from "node:test";
-import type { Caller } from "../../emulator/src/authenticate";
+import { afterEach, beforeEach, describe, it, jest } from "@jest/globals";
+import type { Caller } from "../../emulator/src/caller";
 import { CloudBilling, type BillingKnobs } from "../../emulator/src/billing/cloudBilling";
 import { deleteProject, setBillingAccountOpen } from "../../emulator/src/billing/outOfBandChanges";
 import {
@@ -25,6 +25,9 @@ import { FileStore, StateFileError } from "../../emulator/src/store/file";
 import { stateFromSeed } from "../../emulator/src/store/state";
 import type { StateStore } from "../../emulator/src/store/store";
 import { forEachStore } from "../support/emulatorStores";
+import { cleanupAfterEach } from "../support/cleanups";
+
+const cleanups = cleanupAfterEach();
 
 const ADMIN = "admin@example.com";
 const ALICE = "alice@example.com";
@@ -539,16 +542,17 @@ describe("file store guarantees", () => {
     assert.equal(FileStore.open(file, seedState).project("sandbox-one")?.billingAccountId, MAIN);
   });
 
-  it("typed writes made in one turn of the event loop share one save, done when settled() resolves", async (t) => {
+  it("typed writes made in one turn of the event loop share one save, done when settled() resolves", async () => {
     const store = FileStore.open(file, seedState);
-    const renames = t.mock.method(fs, "renameSync");
+    const renames = jest.spyOn(fs, "renameSync");
+    cleanups.add(() => renames.mockRestore());
     for (const p of ["team-01", "team-02", "team-03"]) store.setProjectBillingAccount(p, MAIN);
     assert.equal(savedLink("team-01"), null, "not saved yet");
     await store.settled();
     assert.deepEqual([savedLink("team-01"), savedLink("team-03")], [MAIN, MAIN]);
-    assert.equal(renames.mock.callCount(), 1);
+    assert.equal(renames.mock.calls.length, 1);
     await store.settled();
-    assert.equal(renames.mock.callCount(), 1, "nothing left to save");
+    assert.equal(renames.mock.calls.length, 1, "nothing left to save");
   });
 
   it("commit() saves at once, changes made to the state in place included", () => {
@@ -559,16 +563,16 @@ describe("file store guarantees", () => {
     assert.deepEqual([savedLink("team-01"), savedLink("team-02")], [MAIN, MAIN]);
   });
 
-  it("a failed save rejects settled(); the changes stay unsaved until the next save", async (t) => {
+  it("a failed save rejects settled(); the changes stay unsaved until the next save", async () => {
     const store = FileStore.open(file, seedState);
-    const writes = t.mock.method(fs, "writeFileSync", () => {
+    const writes = jest.spyOn(fs, "writeFileSync").mockImplementation(() => {
       throw new Error("ENOSPC: no space left on device");
     });
     try {
       store.setProjectBillingAccount("team-01", MAIN);
       await assert.rejects(store.settled(), /ENOSPC/);
     } finally {
-      writes.mock.restore();
+      writes.mockRestore();
     }
     assert.equal(savedLink("team-01"), null);
     store.setProjectBillingAccount("team-02", MAIN);

@@ -1,7 +1,7 @@
 // The root program's config reader: a map of project → account with a default, and errors that name
 // the key and show how to fix it.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import { readLinksConfig, type ConfigReader } from "../../program/linksConfig";
 
 function config(values: Record<string, unknown>): ConfigReader {

@@ -1,7 +1,7 @@
 // What crosses from the provider into Pulumi's gRPC host must be a plain error: grpc-js treats `code`
 // and `metadata` on a thrown error as gRPC status fields and crashed on the sdk's ErrorInfo metadata.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import {
   CredentialsNotFoundError,
   NotFoundError,

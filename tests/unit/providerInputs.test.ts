@@ -1,6 +1,6 @@
 // check/diff logic of the ProjectBillingLink provider, and its config mapping: pure, no network.
 import assert from "node:assert/strict";
-import { describe, test } from "node:test";
+import { describe, test } from "@jest/globals";
 import { canonicalAccount, normaliseInputs, UNKNOWN_VALUE } from "../../provider/src/inputs";
 import { ProjectBillingLinkProvider } from "../../provider/src/projectBillingLinkProvider";
 import { settingsFromConfig } from "../../provider/src/providerConfig";

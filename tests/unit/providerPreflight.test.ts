@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, beforeEach, describe, test } from "node:test";
+import { afterAll, beforeAll, beforeEach, describe, test } from "@jest/globals";
 import { ProjectBillingLinkProvider } from "../../provider/src/projectBillingLinkProvider";
 import { userMessage } from "../../provider/src/providerError";
 import { RefreshTokenRevokedError } from "../../sdk/src";
@@ -17,7 +17,7 @@ const INPUTS = { projectId: "demo-app", billingAccount: ACCOUNT };
 
 let g: FakeGoogle;
 let emptyHome: string;
-before(async () => {
+beforeAll(async () => {
   g = await startFakeGoogle();
   // The provider resolves credentials from process.env when config has none: make it find nothing.
   emptyHome = mkdtempSync(join(tmpdir(), "preflight-home-"));
@@ -25,7 +25,7 @@ before(async () => {
     delete process.env[key];
   process.env.CLOUDSDK_CONFIG = emptyHome;
 });
-after(async () => {
+afterAll(async () => {
   await g.close();
   rmSync(emptyHome, { recursive: true, force: true });
 });

@@ -1,7 +1,8 @@
 // google-auth-library logs every token response body when GOOGLE_SDK_NODE_LOGGING is set, and its
 // logger reads that variable when the library is first loaded. This file therefore sets it before
-// loading anything (node --test runs each file in its own process) and listens to the library's own
-// logger: neither the sdk's token refresh nor `login`'s code exchange may let a token through it.
+// loading anything (jest gives each test file its own module registry and its own copy of process.env)
+// and listens to the library's own logger: neither the sdk's token refresh nor `login`'s code exchange
+// may let a token through it.
 process.env.GOOGLE_SDK_NODE_LOGGING = "*";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -11,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { format } from "node:util";
-import { after, before, beforeEach, test } from "node:test";
+import { afterAll, beforeAll, beforeEach, test } from "@jest/globals";
 import type * as GoogleAuth from "google-auth-library";
 import type * as Sdk from "../../sdk/src";
 import type * as Login from "../../cli/src/commands/login";
@@ -37,11 +38,11 @@ AuthClient.log.on("log", (_fields, args) => logged.push(format(...args)));
 
 let g: Fake.FakeGoogle;
 let dir: string;
-before(async () => {
+beforeAll(async () => {
   g = await startFakeGoogle();
   dir = mkdtempSync(join(tmpdir(), "auth-logging-"));
 });
-after(async () => {
+afterAll(async () => {
   await g.close();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { after, before, beforeEach, describe, it } from "node:test";
+import { afterAll, beforeAll, beforeEach, describe, it } from "@jest/globals";
 import { CloudBillingClient } from "../../sdk/src/cloudBillingClient";
 import {
   CancelledError,
@@ -29,10 +29,10 @@ let sleeps: number[] = [];
 const isToken = (r: RecordedRequest) => r.path === "/token";
 const isApi = (r: RecordedRequest) => r.path.startsWith("/v1/");
 
-before(async () => {
+beforeAll(async () => {
   g = await startFakeGoogle();
 });
-after(() => g.close());
+afterAll(() => g.close());
 beforeEach(() => {
   g.requests.length = 0;
   sleeps = [];
@@ -360,40 +360,36 @@ describe("CloudBillingClient against a fake server", () => {
     assert.equal(posts[0].path, "/v1/billingAccounts/01A2B3-C4D5E6-F7A8B9:testIamPermissions");
   });
 
-  it(
-    "a token endpoint that never answers is bounded by the call's deadline",
-    { timeout: 20_000 },
-    async () => {
-      // Without the bound, google-auth-library would wait 30 s per try, with retries, before failing.
-      g.setHandler((r, res) => {
-        if (isToken(r)) return; // hang: no response at all
-        json(res, 200, { projectId: "p-unit" });
-      });
-      const records: RequestRecord[] = [];
-      await assert.rejects(
-        client({
-          retry: { deadlineMs: 400, attemptTimeoutMs: 200 },
-          observer: (r) => records.push(r),
-        }).getProjectBillingInfo("p-unit"),
-        (err: unknown) => {
-          assert.ok(err instanceof DeadlineExceededError, String(err));
-          assertNoSecrets(err);
-          return true;
-        },
-      );
-      assert.equal(g.count(isApi), 0);
-      // The API call's retries joined the one refresh in flight instead of stacking new refreshes: every
-      // token request is an attempt of that single refresh operation (attempt numbers 1, 2, … once),
-      // retried by the sdk's own policy after each attempt timeout.
-      const tokenAttempts = records.filter((r) => r.method === "oauth.token").map((r) => r.attempt);
-      assert.ok(tokenAttempts.length >= 1);
-      assert.deepEqual(
-        tokenAttempts,
-        tokenAttempts.map((_a, i) => i + 1),
-      );
-      assert.equal(g.count(isToken), tokenAttempts.length);
-    },
-  );
+  it("a token endpoint that never answers is bounded by the call's deadline", async () => {
+    // Without the bound, google-auth-library would wait 30 s per try, with retries, before failing.
+    g.setHandler((r, res) => {
+      if (isToken(r)) return; // hang: no response at all
+      json(res, 200, { projectId: "p-unit" });
+    });
+    const records: RequestRecord[] = [];
+    await assert.rejects(
+      client({
+        retry: { deadlineMs: 400, attemptTimeoutMs: 200 },
+        observer: (r) => records.push(r),
+      }).getProjectBillingInfo("p-unit"),
+      (err: unknown) => {
+        assert.ok(err instanceof DeadlineExceededError, String(err));
+        assertNoSecrets(err);
+        return true;
+      },
+    );
+    assert.equal(g.count(isApi), 0);
+    // The API call's retries joined the one refresh in flight instead of stacking new refreshes: every
+    // token request is an attempt of that single refresh operation (attempt numbers 1, 2, … once),
+    // retried by the sdk's own policy after each attempt timeout.
+    const tokenAttempts = records.filter((r) => r.method === "oauth.token").map((r) => r.attempt);
+    assert.ok(tokenAttempts.length >= 1);
+    assert.deepEqual(
+      tokenAttempts,
+      tokenAttempts.map((_a, i) => i + 1),
+    );
+    assert.equal(g.count(isToken), tokenAttempts.length);
+  });
 
   it("a token refresh is retried by the sdk's own policy, on its clock and within its attempt limit", async () => {
     let tokenCalls = 0;

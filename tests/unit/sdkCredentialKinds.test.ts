@@ -2,7 +2,7 @@
 // a setting (never a value), the impersonation wrapper, and which URLs a file may send tokens to.
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { describe as describeCredential, resolveCredentials, secretsOf } from "../../sdk/src/credentials";
 import { checkedFileUrl, isGoogleEndpoint } from "../../sdk/src/endpointPolicy";
 import { overriddenEndpoints, resolveEndpoints } from "../../sdk/src/endpoints";

@@ -3,13 +3,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
-import { after, describe, it } from "node:test";
+import { afterAll, describe, it } from "@jest/globals";
 import { gcloudAdcPath, resolveCredentials } from "../../sdk/src/credentials";
 import { resolveEndpoints } from "../../sdk/src/endpoints";
 import { CredentialsError } from "../../sdk/src/errors";
 
 const dir = mkdtempSync(join(tmpdir(), "sdk-creds-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function authorizedUser(tag: string, quota?: string): string {
   return JSON.stringify({

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { inspect } from "node:util";
-import { describe, it } from "node:test";
+import { describe, it } from "@jest/globals";
 import { errorFromNetwork, errorFromResponse } from "../../sdk/src/errorFactory";
 import { parseErrorBody } from "../../sdk/src/errorParser";
 import {

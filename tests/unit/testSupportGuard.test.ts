@@ -1,7 +1,7 @@
 // The guard every identity test's credential file passes through: a URL that is not 127.0.0.1 is refused,
 // wherever it sits in the JSON, so no test can send a token to Google.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "@jest/globals";
 import { assertLoopbackOnly } from "../support/identities";
 
 test("credential files written by tests may name 127.0.0.1 URLs only", () => {

@@ -1,14 +1,14 @@
 /**
- * Runs the CLI as a real child process (`node --import tsx cli/src/main.ts …`), as a user would, with a
- * clean environment: no inherited GOOGLE_* variables, HOME and CLOUDSDK_CONFIG in a temp dir so no real
- * gcloud credentials can leak in, and only 127.0.0.1 reachable without a proxy.
+ * Runs the built CLI as a real child process (dist/cli/src/main.js, what `npx gcp-billing-link` runs), as a
+ * user would, with a clean environment: no inherited GOOGLE_* variables, HOME and CLOUDSDK_CONFIG in a temp
+ * dir so no real gcloud credentials can leak in, and only 127.0.0.1 reachable without a proxy.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join, resolve } from "node:path";
 import type { RunningEmulator } from "../../../emulator/src/index";
+import { builtFile } from "../../support/builtPackage";
 
 export const ROOT = resolve(__dirname, "..", "..", "..");
-export const MAIN = join(ROOT, "cli", "src", "main.ts");
 
 export const DEMO_CLIENT_ID = "gcp-billing-link-demo.apps.googleusercontent.com";
 export const DEMO_CLIENT_SECRET = "demo-client-secret-not-a-real-secret";
@@ -61,7 +61,7 @@ export function loginArgs(outFile: string, extraArgs: string[] = []): string[] {
 }
 
 export function startCli(args: string[], env: NodeJS.ProcessEnv): CliRun {
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+  const child = spawn(process.execPath, [builtFile("cli/src/main.js"), ...args], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,11 +1,10 @@
-"use strict";
 // One Google Cloud project linked to one billing account.
 //
 //   pulumi config set projectId my-app-prod
 //   pulumi config set billingAccount 012345-567890-ABCDEF   # or billingAccounts/012345-567890-ABCDEF
 //   pulumi up
-const pulumi = require("@pulumi/pulumi");
-const { ProjectBillingLink } = require("gcp-billing-link");
+import * as pulumi from "@pulumi/pulumi";
+import { ProjectBillingLink } from "gcp-billing-link";
 
 const config = new pulumi.Config();
 
@@ -19,10 +18,10 @@ const link = new ProjectBillingLink("app", {
 });
 
 /** The project ID (also the resource ID). */
-exports.projectId = link.projectId;
+export const projectId = link.projectId;
 /** The linked account, always in the canonical `billingAccounts/…` form. */
-exports.billingAccount = link.billingAccount;
+export const billingAccount = link.billingAccount;
 /** True when the project is linked to an open billing account. */
-exports.billingEnabled = link.billingEnabled;
+export const billingEnabled = link.billingEnabled;
 /** The account the project had before this stack linked it; "" when it had none. */
-exports.previousBillingAccount = link.previousBillingAccount;
+export const previousBillingAccount = link.previousBillingAccount;

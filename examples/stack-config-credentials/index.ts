@@ -1,4 +1,3 @@
-"use strict";
 // One ProjectBillingLink; the interesting part is the stack config, not the code. The provider reads
 // credentials, quota project and endpoints from the `gcp-billing:` namespace on every engine run, so
 // nothing here passes them along:
@@ -11,8 +10,8 @@
 //
 // This program only reports which source the provider will use (never a value) and warns when the
 // credentials are inline JSON rather than a file path.
-const pulumi = require("@pulumi/pulumi");
-const { ProjectBillingLink, CONFIG_NAMESPACE } = require("gcp-billing-link");
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_NAMESPACE, ProjectBillingLink } from "gcp-billing-link";
 
 const config = new pulumi.Config();
 const billing = new pulumi.Config(CONFIG_NAMESPACE); // "gcp-billing"
@@ -22,12 +21,14 @@ const link = new ProjectBillingLink("app", {
   billingAccount: config.require("billingAccount"),
 });
 
+const SECRET_KEYS = ["accessToken", "refreshToken", "credentials"] as const;
+type SecretSettings = Partial<Record<(typeof SECRET_KEYS)[number], string>>;
+
 /**
  * Which credentials the provider uses, in the order it looks (docs/credentials.md). Values may be
  * secrets: they are only tested for presence and shape, and never exported.
- * @param {Record<string, string | undefined>} c
  */
-function describeCredentialSource(c) {
+function describeCredentialSource(c: SecretSettings): string {
   if (c.accessToken) return "gcp-billing:accessToken (static access token)";
   if (c.refreshToken) return "gcp-billing:refreshToken + clientId + clientSecret";
   if (c.credentials?.trim().startsWith("{")) {
@@ -42,21 +43,20 @@ function describeCredentialSource(c) {
   return "environment: GOOGLE_OAUTH_ACCESS_TOKEN, GOOGLE_CREDENTIALS, GOOGLE_APPLICATION_CREDENTIALS or gcloud ADC";
 }
 
-const secretKeys = ["accessToken", "refreshToken", "credentials"];
 // getSecret works whether or not a value was set with --secret; unsecret is safe here because only the
 // description derived from the values leaves this function.
-exports.credentialSource = pulumi.unsecret(
+export const credentialSource = pulumi.unsecret(
   pulumi
-    .all(secretKeys.map((key) => billing.getSecret(key)))
+    .all(SECRET_KEYS.map((key) => billing.getSecret(key)))
     .apply((values) =>
-      describeCredentialSource(Object.fromEntries(secretKeys.map((k, i) => [k, values[i]]))),
+      describeCredentialSource(Object.fromEntries(SECRET_KEYS.map((k, i) => [k, values[i]]))),
     ),
 );
 /** The project billed for API quota (sent as x-goog-user-project), or "" to use the credentials' own. */
-exports.quotaProject = billing.get("quotaProject") ?? "";
+export const quotaProject = billing.get("quotaProject") ?? "";
 /** The API root from config, or "" for GCP_BILLING_LINK_API_ROOT, else https://cloudbilling.googleapis.com/. */
-exports.apiEndpoint = billing.get("apiEndpoint") ?? "";
+export const apiEndpoint = billing.get("apiEndpoint") ?? "";
 
-exports.projectId = link.projectId;
-exports.billingAccount = link.billingAccount;
-exports.billingEnabled = link.billingEnabled;
+export const projectId = link.projectId;
+export const billingAccount = link.billingAccount;
+export const billingEnabled = link.billingEnabled;

@@ -1,4 +1,3 @@
-"use strict";
 // Several projects, each linked to a billing account, declared in stack config:
 //
 //   multi-project:defaultBillingAccount  012345-567890-ABCDEF          (used by entries without an account)
@@ -9,55 +8,67 @@
 //                                          { billingAccount?, deletionPolicy? }
 //
 // See README.md for a complete Pulumi.<stack>.yaml.
-const pulumi = require("@pulumi/pulumi");
-const { ProjectBillingLink, DELETION_POLICIES } = require("gcp-billing-link");
+import * as pulumi from "@pulumi/pulumi";
+import { DELETION_POLICIES, ProjectBillingLink, type DeletionPolicy } from "gcp-billing-link";
 
 const config = new pulumi.Config();
 const project = pulumi.getProject();
 
-/**
- * @typedef {"unlink" | "abandon" | "restore"} DeletionPolicy
- * @typedef {{ projectId: string, billingAccount: string, deletionPolicy: DeletionPolicy }} Declared
- */
-
-/** @param {unknown} value @param {string} where @returns {DeletionPolicy | undefined} */
-function deletionPolicyFrom(value, where) {
-  if (value === undefined || value === null || value === "") return undefined;
-  if (typeof value !== "string" || !(/** @type {readonly string[]} */ (DELETION_POLICIES).includes(value))) {
-    throw new Error(`${where} must be one of ${DELETION_POLICIES.join(", ")}; got ${JSON.stringify(value)}`);
-  }
-  return /** @type {DeletionPolicy} */ (value);
+interface Declared {
+  projectId: string;
+  billingAccount: string;
+  deletionPolicy: DeletionPolicy;
 }
 
-/** @returns {Declared[]} */
-function readProjects() {
+function isDeletionPolicy(value: string): value is DeletionPolicy {
+  return DELETION_POLICIES.some((policy) => policy === value);
+}
+
+/** A config value that may be absent (undefined, null or ""), else must be a string. */
+function optionalString(value: unknown, where: string): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value !== "string") throw new Error(`${where} must be a string; got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function deletionPolicyFrom(value: unknown, where: string): DeletionPolicy | undefined {
+  const policy = optionalString(value, where);
+  if (policy === undefined) return undefined;
+  if (!isDeletionPolicy(policy)) {
+    throw new Error(`${where} must be one of ${DELETION_POLICIES.join(", ")}; got ${JSON.stringify(value)}`);
+  }
+  return policy;
+}
+
+function readProjects(): Declared[] {
   const defaultAccount = config.get("defaultBillingAccount");
   const defaultPolicy =
     deletionPolicyFrom(config.get("deletionPolicy"), `${project}:deletionPolicy`) ?? "unlink";
-  const entries = config.requireObject("projects");
+  const entries = config.requireObject<unknown>("projects");
   if (typeof entries !== "object" || entries === null || Array.isArray(entries)) {
     throw new Error(
       `${project}:projects must be a map of project ID → billing account (or null for the default)`,
     );
   }
-  return Object.entries(entries).map(([projectId, entry]) => {
+  return Object.entries(entries).map(([projectId, entry]: [string, unknown]) => {
     const where = `${project}:projects.${projectId}`;
-    const spec = typeof entry === "string" ? { billingAccount: entry } : (entry ?? {});
-    if (typeof spec !== "object" || Array.isArray(spec)) {
+    const spec: unknown = typeof entry === "string" ? { billingAccount: entry } : (entry ?? {});
+    if (typeof spec !== "object" || spec === null || Array.isArray(spec)) {
       throw new Error(`${where} must be null, a billing account, or { billingAccount, deletionPolicy }`);
     }
-    const billingAccount = spec.billingAccount || defaultAccount;
+    const fields: { billingAccount?: unknown; deletionPolicy?: unknown } = spec;
+    const billingAccount = optionalString(fields.billingAccount, `${where}.billingAccount`) ?? defaultAccount;
     if (!billingAccount) {
       throw new Error(`${where} has no billingAccount and ${project}:defaultBillingAccount is not set`);
     }
     const deletionPolicy =
-      deletionPolicyFrom(spec.deletionPolicy, `${where}.deletionPolicy`) ?? defaultPolicy;
+      deletionPolicyFrom(fields.deletionPolicy, `${where}.deletionPolicy`) ?? defaultPolicy;
     return { projectId, billingAccount, deletionPolicy };
   });
 }
 
 // The resource name is the project ID, so adding or removing one project never touches the others.
-const links = readProjects().map(
+const resources = readProjects().map(
   (declared) =>
     new ProjectBillingLink(declared.projectId, {
       projectId: declared.projectId,
@@ -67,7 +78,7 @@ const links = readProjects().map(
 );
 
 const rows = pulumi.output(
-  links.map((link) =>
+  resources.map((link) =>
     pulumi.output({
       projectId: link.projectId,
       billingAccount: link.billingAccount,
@@ -79,17 +90,16 @@ const rows = pulumi.output(
 );
 
 /** projectId → { billingAccount, billingEnabled, previousBillingAccount, deletionPolicy } */
-exports.links = rows.apply((all) =>
+export const links = rows.apply((all) =>
   Object.fromEntries(all.map(({ projectId, ...rest }) => [projectId, rest])),
 );
 
 /** billing account → sorted project IDs linked to it by this stack */
-exports.projectsByAccount = rows.apply((all) => {
-  /** @type {Record<string, string[]>} */
-  const byAccount = {};
+export const projectsByAccount = rows.apply((all) => {
+  const byAccount: Record<string, string[]> = {};
   for (const { projectId, billingAccount } of all) (byAccount[billingAccount] ??= []).push(projectId);
   for (const ids of Object.values(byAccount)) ids.sort();
   return byAccount;
 });
 
-exports.linkedProjectCount = links.length;
+export const linkedProjectCount = resources.length;

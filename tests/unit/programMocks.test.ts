@@ -1,0 +1,62 @@
+// The root program (program/index.ts) under Pulumi's mocks: which ProjectBillingLinks a stack config
+// declares, with which inputs, and what the stack outputs report. The engine runs of the same program are
+// in tests/e2e/rootProgram.test.ts and tests/e2e/demo.test.ts.
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { describe, test } from "@jest/globals";
+import { declaredLinks, linkedAsDeclared } from "../support/linkResources";
+import { runProgramWithMocks } from "../support/programWithMocks";
+
+const PROGRAM = path.join(__dirname, "..", "..", "program", "index.ts");
+const MAIN = "01A2B3-C4D5E6-F7A8B9";
+const SANDBOX = "billingAccounts/0B1C2D-3E4F5A-6B7C8D";
+
+function run(config: Record<string, string> = {}) {
+  return runProgramWithMocks(PROGRAM, { project: "billing-links", config, state: linkedAsDeclared });
+}
+
+describe("program/index.ts with mocks", () => {
+  test("no config: no links, and outputs that say so", async () => {
+    const { resources, outputs } = await run();
+    assert.deepEqual(declaredLinks(resources), []);
+    assert.deepEqual(outputs, { billingLinks: {}, linkedProjectCount: 0 });
+  });
+
+  test("one ProjectBillingLink per links entry, named by project, empty entries on the default account", async () => {
+    const { resources, outputs } = await run({
+      "billing-links:defaultBillingAccount": MAIN,
+      "billing-links:links": JSON.stringify({ "app-prod": null, "app-dev": "", data: SANDBOX }),
+    });
+    assert.deepEqual(declaredLinks(resources), [
+      { name: "app-prod", inputs: { projectId: "app-prod", billingAccount: MAIN, deletionPolicy: "unlink" } },
+      { name: "app-dev", inputs: { projectId: "app-dev", billingAccount: MAIN, deletionPolicy: "unlink" } },
+      { name: "data", inputs: { projectId: "data", billingAccount: SANDBOX, deletionPolicy: "unlink" } },
+    ]);
+    assert.deepEqual(outputs, {
+      billingLinks: {
+        "app-prod": { billingAccount: MAIN, billingEnabled: true, previousBillingAccount: "" },
+        "app-dev": { billingAccount: MAIN, billingEnabled: true, previousBillingAccount: "" },
+        data: { billingAccount: SANDBOX, billingEnabled: true, previousBillingAccount: "" },
+      },
+      linkedProjectCount: 3,
+    });
+  });
+
+  test("billing-links:deletionPolicy applies to every link", async () => {
+    const { resources } = await run({
+      "billing-links:deletionPolicy": "restore",
+      "billing-links:links": JSON.stringify({ a: MAIN, b: SANDBOX }),
+    });
+    assert.deepEqual(
+      declaredLinks(resources).map((l) => l.inputs.deletionPolicy),
+      ["restore", "restore"],
+    );
+  });
+
+  test("a bad links map fails the program with the key and the fix", async () => {
+    await assert.rejects(
+      run({ "billing-links:links": JSON.stringify({ "app-prod": null }) }),
+      /billing-links:links\.app-prod has no billing account and billing-links:defaultBillingAccount is not set/,
+    );
+  });
+});
