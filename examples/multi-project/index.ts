@@ -1,7 +1,8 @@
 // Several projects, each linked to a billing account, declared in stack config:
 //
 //   multi-project:defaultBillingAccount  012345-567890-ABCDEF          (used by entries without an account)
-//   multi-project:deletionPolicy         unlink | abandon | restore    (optional; default "unlink")
+//   multi-project:deletionPolicy         restore | unlink | abandon    (optional; unset = the provider's
+//                                                                       default, "restore")
 //   multi-project:projects               a map of project ID → entry, where an entry is
 //                                          null                        use the default account
 //                                          "0B1C2D-3E4F5A-6B7C8D"      this account
@@ -17,7 +18,8 @@ const project = pulumi.getProject();
 interface Declared {
   projectId: string;
   billingAccount: string;
-  deletionPolicy: DeletionPolicy;
+  /** Undefined: the provider's default ("restore"). */
+  deletionPolicy?: DeletionPolicy;
 }
 
 function isDeletionPolicy(value: string): value is DeletionPolicy {
@@ -42,8 +44,7 @@ function deletionPolicyFrom(value: unknown, where: string): DeletionPolicy | und
 
 function readProjects(): Declared[] {
   const defaultAccount = config.get("defaultBillingAccount");
-  const defaultPolicy =
-    deletionPolicyFrom(config.get("deletionPolicy"), `${project}:deletionPolicy`) ?? "unlink";
+  const defaultPolicy = deletionPolicyFrom(config.get("deletionPolicy"), `${project}:deletionPolicy`);
   const entries = config.requireObject<unknown>("projects");
   if (typeof entries !== "object" || entries === null || Array.isArray(entries)) {
     throw new Error(

@@ -11,10 +11,11 @@ const config = new pulumi.Config();
 const link = new ProjectBillingLink("app", {
   projectId: config.require("projectId"),
   billingAccount: config.require("billingAccount"),
-  // Optional; "unlink" is the default: `pulumi destroy` unlinks the project, unless someone has since
-  // relinked it to another account. "abandon" leaves the link in place; "restore" relinks the project to
-  // the account it had before this stack took it over.
-  deletionPolicy: "unlink",
+  // Optional. The default, "restore", makes `pulumi destroy` undo exactly what this stack did: back to
+  // the account the project had before (unlinked only if it had none), and nothing at all when the stack
+  // adopted an existing link. "unlink" always unlinks, which stops the project's paid services;
+  // "abandon" leaves the link in place. None touches a project someone has since linked elsewhere.
+  deletionPolicy: "restore",
 });
 
 /** The project ID (also the resource ID). */

@@ -1,3 +1,3 @@
 export { ProjectBillingLink, type ProjectBillingLinkArgs } from "./projectBillingLink";
-export { DELETION_POLICIES, type DeletionPolicy } from "./types";
+export { DEFAULT_DELETION_POLICY, DELETION_POLICIES, type DeletionPolicy } from "./types";
 export { CONFIG_KEYS, CONFIG_NAMESPACE } from "./providerConfig";

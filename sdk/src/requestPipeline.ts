@@ -51,7 +51,8 @@ export class RequestPipeline implements RequestExecutor {
     const deadline = AbortSignal.timeout(Math.max(1, deadlineMs));
     const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
     const operation: Operation = { replayed: false, signal };
-    return runWithRetry((n, attemptSignal) => this.attempt(spec, operation, n, attemptSignal), {
+    // Each attempt times its own HTTP exchange (send), so runWithRetry's per-attempt signal is not used.
+    return runWithRetry((n) => this.attempt(spec, operation, n), {
       policy: this.deps.policy,
       deps: this.deps.clock,
       deadlineMs,
@@ -61,16 +62,11 @@ export class RequestPipeline implements RequestExecutor {
     });
   }
 
-  private async attempt<T>(
-    spec: RequestSpec<T>,
-    operation: Operation,
-    n: number,
-    signal: AbortSignal,
-  ): Promise<AttemptResult<T>> {
+  private async attempt<T>(spec: RequestSpec<T>, operation: Operation, n: number): Promise<AttemptResult<T>> {
     const auth = spec.auth === "bearer" ? this.deps.authorization() : undefined;
-    let token = auth ? await this.authorize(auth, spec, operation, signal) : undefined;
+    let token = auth ? await this.authorize(auth, spec, operation) : undefined;
     if (typeof token === "object") return token;
-    let result = await this.send(spec, auth, token, n, signal);
+    let result = await this.send(spec, auth, token, n, operation.signal);
     if (
       auth &&
       token !== undefined &&
@@ -80,58 +76,57 @@ export class RequestPipeline implements RequestExecutor {
     ) {
       // Exactly one refresh-and-replay per logical operation, however many retries follow.
       operation.replayed = true;
-      token = await this.authorize(auth, spec, operation, signal, token);
+      token = await this.authorize(auth, spec, operation, token);
       if (typeof token === "object") return token;
-      result = await this.send(spec, auth, token, n, signal);
+      result = await this.send(spec, auth, token, n, operation.signal);
     }
     return this.interpret(spec, auth, token, result);
   }
 
   /**
-   * The access token, or the failed attempt when none could be had. The refresh runs for the whole
-   * operation; this attempt only waits for it until its own timeout.
+   * The access token, or the failed attempt when none could be had. Waiting for a token is not an HTTP
+   * attempt of this call: the grant has its own attempts and retries, so the wait is bounded by the
+   * operation (its deadline and the caller's abort), and a grant that gave up is the final answer.
    */
   private async authorize<T>(
     auth: Authorization,
     spec: RequestSpec<T>,
     operation: Operation,
-    attemptSignal: AbortSignal,
     rejected?: string,
   ): Promise<string | AttemptResult<T>> {
     const request = { signal: operation.signal, pipeline: this };
-    const token =
-      rejected === undefined
-        ? auth.tokens.getToken(request)
-        : auth.tokens.refreshAfterRejection(rejected, request);
-    token.catch(() => undefined); // an abandoned wait must not become an unhandled rejection
     try {
-      return await untilAborted(token, attemptSignal);
+      return rejected === undefined
+        ? await auth.tokens.getToken(request)
+        : await auth.tokens.refreshAfterRejection(rejected, request);
     } catch (err) {
-      // A timeout ended the wait: a later attempt may succeed (and joins the same refresh). Anything
-      // else already went through this pipeline's retries inside the refresh, so it is final.
-      if (attemptSignal.aborted || operation.signal.aborted)
-        return timedOut({ ...spec.ctx, method: "oauth.token" });
+      // The operation ended while waiting: the retry loop reports its deadline or the cancellation.
+      if (operation.signal.aborted) return timedOut({ ...spec.ctx, method: "oauth.token" });
       const error = err instanceof CloudBillingError ? err : tokenFailure(spec.ctx);
       return { ok: false, outcome: { kind: "final" }, error };
     }
   }
 
-  /** Waits for the rate limit and a concurrency slot, then makes one HTTP attempt. */
+  /**
+   * Waits for the rate limit and a concurrency slot (bounded by the operation), then makes one HTTP
+   * attempt, timed from when it is sent: queueing is not the service being slow.
+   */
   private async send<T>(
     spec: RequestSpec<T>,
     auth: Authorization | undefined,
     token: string | undefined,
     attempt: number,
-    signal: AbortSignal,
+    operationSignal: AbortSignal,
   ): Promise<HttpResult> {
     const headers = this.headers(spec, auth, token);
     if (spec.quota && auth) {
       const waitMs = auth.limiter.reserve(this.deps.clock.now());
-      if (waitMs > 0) await this.deps.clock.sleep(waitMs, signal);
+      if (waitMs > 0) await this.deps.clock.sleep(waitMs, operationSignal);
     }
-    const release = await this.deps.semaphore.acquire(signal);
+    const release = await this.deps.semaphore.acquire(operationSignal);
     // Aborted while queued for a slot: the same outcome as an attempt that timed out on the wire.
     if (!release) return { kind: "network", code: "ATTEMPT_TIMEOUT" };
+    const signal = AbortSignal.any([operationSignal, AbortSignal.timeout(this.deps.policy.attemptTimeoutMs)]);
     const startedAt = this.deps.clock.now();
     try {
       const result = await this.deps.transport.send({
@@ -241,19 +236,6 @@ export class RequestPipeline implements RequestExecutor {
     const quota = spec.quota && auth.quotaProject ? { quotaProject: auth.quotaProject } : {};
     return { ...spec.ctx, ...auth.credential, ...quota };
   }
-}
-
-/** `promise`, or a rejection as soon as `signal` aborts (the promise itself keeps running). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new Error("aborted"));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new Error("aborted"));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => (signal.removeEventListener("abort", onAbort), resolve(value)),
-      (err: unknown) => (signal.removeEventListener("abort", onAbort), reject(err)),
-    );
-  });
 }
 
 function timedOut<T>(ctx: HintContext): AttemptResult<T> {

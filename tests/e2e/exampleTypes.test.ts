@@ -90,7 +90,7 @@ describe.each(Object.keys(BILLING_ACCOUNT_INPUT))("examples/%s", (name) => {
 test("examples/single-link: a deletionPolicy outside unlink | abandon | restore fails the type-check", () => {
   const compiled = typeCheckExample(
     "single-link",
-    replaceOnce(/^(\s+)deletionPolicy: "unlink",$/m, '$1deletionPolicy: "keep",'),
+    replaceOnce(/^(\s+)deletionPolicy: "restore",$/m, '$1deletionPolicy: "keep",'),
   );
   assert.ok(
     compiled.errors.some((e) => /Type '"keep"' is not assignable to type/.test(e)),

@@ -149,7 +149,7 @@ describe("examples/multi-project", () => {
           billingAccount: ACCOUNTS.main,
           billingEnabled: true,
           previousBillingAccount: "",
-          deletionPolicy: "unlink",
+          deletionPolicy: "restore", // none declared: the default
         },
         "demo-app-staging": {
           billingAccount: ACCOUNTS.sandbox,
@@ -167,7 +167,7 @@ describe("examples/multi-project", () => {
           billingAccount: ACCOUNTS.sandbox,
           billingEnabled: true,
           previousBillingAccount: "",
-          deletionPolicy: "unlink",
+          deletionPolicy: "restore", // none declared: the default
         },
       },
       projectsByAccount: {
@@ -187,7 +187,7 @@ describe("examples/multi-project", () => {
     assert.deepEqual(preview.changeSummary, { same: 5 });
   });
 
-  test("removing one project from the map unlinks only that project", async () => {
+  test("removing one project from the map releases only that project (restore: it had no account)", async () => {
     const projects = JSON.parse((await env.stack.getConfig("multi-project:projects")).value) as Record<
       string,
       unknown
@@ -203,7 +203,7 @@ describe("examples/multi-project", () => {
   test("destroy honours each project's deletionPolicy", async () => {
     const destroy = await env.stack.destroy();
     assert.deepEqual(destroy.summary.resourceChanges, { delete: 4 });
-    assert.equal(await env.liveAccount("demo-app-prod"), "", "unlink");
+    assert.equal(await env.liveAccount("demo-app-prod"), "", "restore, from no account");
     assert.equal(await env.liveAccount("demo-app-staging"), ACCOUNTS.sandbox, "abandon");
     assert.equal(await env.liveAccount("demo-data"), ACCOUNTS.sandbox, "restore");
   });

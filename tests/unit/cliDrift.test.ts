@@ -70,7 +70,7 @@ test("--output files get the format their extension names; stdout gets the text"
       "colour on the terminal when asked",
     );
     assert.deepEqual(
-      fs.readdirSync(dir).sort(),
+      [...fs.readdirSync(dir)].sort(),
       ["nested", "r.json", "step_summary_0a1b"],
       "no temporary file left behind",
     );

@@ -528,7 +528,7 @@ describe("file store guarantees", () => {
     store.setProjectBillingAccount("sandbox-one", MAIN);
     store.setBillingAccountOpen(SANDBOX, false);
     await store.settled();
-    assert.deepEqual(fs.readdirSync(path.dirname(file)), ["state.json"]);
+    assert.deepEqual([...fs.readdirSync(path.dirname(file))], ["state.json"]);
     const reopened = FileStore.open(file, () => assert.fail("the file exists"));
     assert.equal(reopened.project("sandbox-one")?.billingAccountId, MAIN);
     assert.equal(reopened.billingAccount(SANDBOX)?.open, false);

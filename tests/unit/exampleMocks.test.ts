@@ -21,13 +21,13 @@ function runExample(name: string, config: Record<string, string>, secretKeys?: s
 }
 
 describe("examples/single-link with mocks", () => {
-  test("one link named app, from projectId and billingAccount, deletionPolicy unlink", async () => {
+  test("one link named app, from projectId and billingAccount, deletionPolicy restore", async () => {
     const { resources, outputs } = await runExample("single-link", {
       "single-link:projectId": "my-app-prod",
       "single-link:billingAccount": MAIN,
     });
     assert.deepEqual(declaredLinks(resources), [
-      { name: "app", inputs: { projectId: "my-app-prod", billingAccount: MAIN, deletionPolicy: "unlink" } },
+      { name: "app", inputs: { projectId: "my-app-prod", billingAccount: MAIN, deletionPolicy: "restore" } },
     ]);
     assert.deepEqual(outputs, {
       projectId: "my-app-prod",
@@ -61,7 +61,8 @@ describe("examples/multi-project with mocks", () => {
     assert.deepEqual(declaredLinks(resources), [
       {
         name: "demo-app-prod",
-        inputs: { projectId: "demo-app-prod", billingAccount: MAIN, deletionPolicy: "unlink" },
+        // No policy declared: none is passed, and the provider applies its default.
+        inputs: { projectId: "demo-app-prod", billingAccount: MAIN },
       },
       {
         name: "demo-app-staging",
@@ -73,7 +74,7 @@ describe("examples/multi-project with mocks", () => {
       },
       {
         name: "sandbox-one",
-        inputs: { projectId: "sandbox-one", billingAccount: SANDBOX, deletionPolicy: "unlink" },
+        inputs: { projectId: "sandbox-one", billingAccount: SANDBOX },
       },
     ]);
     assert.deepEqual(outputs.projectsByAccount, {
@@ -86,7 +87,7 @@ describe("examples/multi-project with mocks", () => {
         billingAccount: MAIN,
         billingEnabled: true,
         previousBillingAccount: "",
-        deletionPolicy: "unlink",
+        deletionPolicy: "restore",
       },
       "demo-app-staging": {
         billingAccount: SANDBOX,
@@ -104,7 +105,7 @@ describe("examples/multi-project with mocks", () => {
         billingAccount: SANDBOX,
         billingEnabled: true,
         previousBillingAccount: "",
-        deletionPolicy: "unlink",
+        deletionPolicy: "restore",
       },
     });
   });
@@ -165,7 +166,7 @@ describe("examples/stack-config-credentials with mocks", () => {
       "gcp-billing:apiEndpoint": "http://127.0.0.1:8085/",
     });
     assert.deepEqual(declaredLinks(resources), [
-      { name: "app", inputs: { projectId: "sandbox-one", billingAccount: MAIN, deletionPolicy: "unlink" } },
+      { name: "app", inputs: { projectId: "sandbox-one", billingAccount: MAIN } },
     ]);
     assert.deepEqual(outputs, {
       credentialSource: "gcp-billing:credentials (file path)",
@@ -177,7 +178,7 @@ describe("examples/stack-config-credentials with mocks", () => {
     });
   });
 
-  test("each credential source is named in the provider's order, secrets or not", async () => {
+  test("each credential source is named in the provider's order; credentials in plain config are refused", async () => {
     const source = async (config: Record<string, string>, secretKeys?: string[]) =>
       (await runExample("stack-config-credentials", { ...link, ...config }, secretKeys)).outputs
         .credentialSource;
@@ -196,8 +197,16 @@ describe("examples/stack-config-credentials with mocks", () => {
       "gcp-billing:refreshToken + clientId + clientSecret",
     );
     assert.equal(
-      await source({ "gcp-billing:accessToken": "at", "gcp-billing:refreshToken": "rt" }),
+      await source({ "gcp-billing:accessToken": "at", "gcp-billing:refreshToken": "rt" }, [
+        "gcp-billing:accessToken",
+        "gcp-billing:refreshToken",
+      ]),
       "gcp-billing:accessToken (static access token)",
+    );
+    // The same values without --secret would be recorded unencrypted in state: the program is refused.
+    await assert.rejects(
+      source({ "gcp-billing:accessToken": "at", "gcp-billing:refreshToken": "rt" }),
+      /refuses credentials stored as plain stack config[\s\S]*pulumi config set --secret gcp-billing:accessToken/,
     );
   });
 

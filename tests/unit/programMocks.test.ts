@@ -25,27 +25,35 @@ describe("program/index.ts with mocks", () => {
   test("one ProjectBillingLink per links entry, named by project, empty entries on the default account", async () => {
     const { resources, outputs } = await run({
       "billing-links:defaultBillingAccount": MAIN,
-      "billing-links:links": JSON.stringify({ "app-prod": null, "app-dev": "", data: SANDBOX }),
+      "billing-links:links": JSON.stringify({ "app-prod": null, "app-dev": "", "data-lake": SANDBOX }),
     });
     assert.deepEqual(declaredLinks(resources), [
-      { name: "app-prod", inputs: { projectId: "app-prod", billingAccount: MAIN, deletionPolicy: "unlink" } },
-      { name: "app-dev", inputs: { projectId: "app-dev", billingAccount: MAIN, deletionPolicy: "unlink" } },
-      { name: "data", inputs: { projectId: "data", billingAccount: SANDBOX, deletionPolicy: "unlink" } },
+      // No billing-links:deletionPolicy: none is passed, and the provider applies its default.
+      { name: "app-dev", inputs: { projectId: "app-dev", billingAccount: MAIN } },
+      { name: "app-prod", inputs: { projectId: "app-prod", billingAccount: MAIN } },
+      { name: "data-lake", inputs: { projectId: "data-lake", billingAccount: SANDBOX } },
     ]);
     assert.deepEqual(outputs, {
       billingLinks: {
         "app-prod": { billingAccount: MAIN, billingEnabled: true, previousBillingAccount: "" },
         "app-dev": { billingAccount: MAIN, billingEnabled: true, previousBillingAccount: "" },
-        data: { billingAccount: SANDBOX, billingEnabled: true, previousBillingAccount: "" },
+        "data-lake": { billingAccount: SANDBOX, billingEnabled: true, previousBillingAccount: "" },
       },
       linkedProjectCount: 3,
     });
+    // Each resource passes its own URN to the provider (an internal input), which dynamic providers are
+    // otherwise never told: warnings are attached to it.
+    const appProd = resources.find((r) => r.name === "app-prod");
+    assert.equal(
+      appProd?.inputs.__urn,
+      "urn:pulumi:test::billing-links::pulumi-nodejs:dynamic/gcp-billing:ProjectBillingLink::app-prod",
+    );
   });
 
   test("billing-links:deletionPolicy applies to every link", async () => {
     const { resources } = await run({
       "billing-links:deletionPolicy": "restore",
-      "billing-links:links": JSON.stringify({ a: MAIN, b: SANDBOX }),
+      "billing-links:links": JSON.stringify({ "app-prod": MAIN, "app-dev": SANDBOX }),
     });
     assert.deepEqual(
       declaredLinks(resources).map((l) => l.inputs.deletionPolicy),
