@@ -1,3 +1,9 @@
+import { assertServerDependencies } from "./serverDependencies";
+
+// Before anything loads fastify (the re-exports below run in order): a missing optional peer dependency
+// gets the install command instead of "Cannot find module 'fastify'".
+assertServerDependencies();
+
 export {
   startEmulator,
   type EmulatorOptions,
