@@ -24,10 +24,11 @@ import {
   writeJsonFile,
 } from "../support/identities";
 import { cleanupAfterEach } from "../support/cleanups";
+import { ACCOUNTS } from "../support/seed";
 
 const cleanups = cleanupAfterEach();
 
-const SANDBOX = "billingAccounts/0B1C2D-3E4F5A-6B7C8D";
+const SANDBOX = ACCOUNTS.sandbox;
 const LINKS = [{ name: "app", projectId: "demo-app-prod", billingAccount: SANDBOX }];
 
 /** A stack whose provider gets GOOGLE_APPLICATION_CREDENTIALS = the file `json(env)` describes. */

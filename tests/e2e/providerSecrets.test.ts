@@ -32,7 +32,7 @@ import { cleanupAfterEach } from "../support/cleanups";
 
 const cleanups = cleanupAfterEach();
 
-const SANDBOX = "billingAccounts/0B1C2D-3E4F5A-6B7C8D";
+const SANDBOX = ACCOUNTS.sandbox;
 const FEDERATED_PREFIX = `principal://iam.googleapis.com/${PROVIDER.split("/providers/")[0]}/subject/`;
 
 /**

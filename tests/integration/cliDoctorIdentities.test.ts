@@ -27,8 +27,9 @@ import {
   writeJsonFile,
   type TestKey,
 } from "../support/identities";
+import { ACCOUNT_IDS } from "../support/seed";
 
-const SANDBOX = "0B1C2D-3E4F5A-6B7C8D";
+const SANDBOX = ACCOUNT_IDS.sandbox;
 const POOL = PROVIDER.split("/providers/")[0];
 
 let emu: RunningEmulator;

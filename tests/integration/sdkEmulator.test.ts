@@ -21,13 +21,14 @@ import {
 } from "../../sdk/src/index";
 import { resetThrottlesForTests } from "../../sdk/src/throttle";
 import { clearTokenCacheForTests } from "../../sdk/src/tokenProvider";
+import { ACCOUNTS, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, REFRESH_TOKENS } from "../support/seed";
 
-const DEMO_CLIENT = "gcp-billing-link-demo.apps.googleusercontent.com";
-const DEMO_SECRET = "demo-client-secret-not-a-real-secret";
+const DEMO_CLIENT = DEMO_CLIENT_ID;
+const DEMO_SECRET = DEMO_CLIENT_SECRET;
 const ADC_CLIENT = "764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur.apps.googleusercontent.com";
 const ADC_SECRET = "gcloud-adc-secret-not-a-real-secret";
-const RT_ALICE = "emu-rt-alice-cloud-billing";
-const MAIN = "billingAccounts/01A2B3-C4D5E6-F7A8B9";
+const RT_ALICE = REFRESH_TOKENS.alice;
+const MAIN = ACCOUNTS.main;
 const SECRETS = [
   DEMO_SECRET,
   ADC_SECRET,

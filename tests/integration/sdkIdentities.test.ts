@@ -48,10 +48,11 @@ import {
   type TestKey,
 } from "../support/identities";
 import { cleanupAfterEach } from "../support/cleanups";
+import { ACCOUNTS } from "../support/seed";
 
 const cleanups = cleanupAfterEach();
 
-const SANDBOX = "billingAccounts/0B1C2D-3E4F5A-6B7C8D";
+const SANDBOX = ACCOUNTS.sandbox;
 const FEDERATED = `principal://iam.googleapis.com/${PROVIDER.split("/providers/")[0]}/subject/repo:acme/infra:ref:refs/heads/main`;
 
 let emu: RunningEmulator;

@@ -6,19 +6,13 @@ import * as path from "node:path";
 import { CloudBillingClient } from "../../sdk/src";
 import { startEmulator, type RunningEmulator, type SeedObject } from "../../emulator/src";
 import { createTestStack, type TestStack } from "./engine";
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, REFRESH_TOKENS } from "./seed";
 
 export const LINKS_PROGRAM = path.join(__dirname, "..", "e2e", "fixtures", "links");
 
-export const DEMO_CLIENT_ID = "gcp-billing-link-demo.apps.googleusercontent.com";
-export const DEMO_CLIENT_SECRET = "demo-client-secret-not-a-real-secret";
-export const ALICE_REFRESH_TOKEN = "emu-rt-alice-cloud-billing";
-export const ADMIN_REFRESH_TOKEN = "emu-rt-admin-cloud-platform";
-
-export const ACCOUNTS = {
-  main: "billingAccounts/01A2B3-C4D5E6-F7A8B9",
-  sandbox: "billingAccounts/0B1C2D-3E4F5A-6B7C8D",
-  closed: "billingAccounts/0C1C2C-3C4C5C-6C7C8C",
-} as const;
+export { ACCOUNTS, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from "./seed";
+export const ALICE_REFRESH_TOKEN = REFRESH_TOKENS.alice;
+export const ADMIN_REFRESH_TOKEN = REFRESH_TOKENS.admin;
 
 export interface DeclaredLink {
   name: string;

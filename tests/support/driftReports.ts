@@ -5,6 +5,7 @@ import { buildReport } from "../../cli/src/drift/buildReport";
 import type { LinkReading, StackLink } from "../../cli/src/drift/classify";
 import { DRIFT_REPORT_SCHEMA } from "../../cli/src/drift/schema";
 import type { DriftReport } from "../../cli/src/drift/report";
+import { ACCOUNTS } from "./seed";
 
 const validate = new Ajv({ allErrors: true, strict: true }).compile(DRIFT_REPORT_SCHEMA);
 
@@ -14,8 +15,8 @@ export function schemaErrors(value: unknown): string[] {
   return (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""}`);
 }
 
-export const MAIN = "billingAccounts/01A2B3-C4D5E6-F7A8B9";
-export const SANDBOX = "billingAccounts/0B1C2D-3E4F5A-6B7C8D";
+export const MAIN = ACCOUNTS.main;
+export const SANDBOX = ACCOUNTS.sandbox;
 export const CLOSED = "billingAccounts/0C1C2C-3C4C5C-6C7C8C";
 
 function link(resource: string, projectId: string, declared: string): StackLink {

@@ -12,9 +12,10 @@ import {
   type LinkReading,
   type StackLink,
 } from "../../cli/src/drift/classify";
+import { ACCOUNTS } from "../support/seed";
 
-const MAIN = "billingAccounts/01A2B3-C4D5E6-F7A8B9";
-const SANDBOX = "billingAccounts/0B1C2D-3E4F5A-6B7C8D";
+const MAIN = ACCOUNTS.main;
+const SANDBOX = ACCOUNTS.sandbox;
 
 function link(projectId: string, declared = MAIN, resource = projectId): StackLink {
   return {

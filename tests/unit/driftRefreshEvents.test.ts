@@ -12,10 +12,11 @@ import { test } from "@jest/globals";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { foldRefreshEvents } from "../../cli/src/drift/refreshEvents";
 import { stackLinksFromExport } from "../../cli/src/drift/stackLinks";
+import { ACCOUNTS } from "../support/seed";
 
 const FIXTURES = path.join(__dirname, "fixtures", "drift");
-const MAIN = "billingAccounts/01A2B3-C4D5E6-F7A8B9";
-const SANDBOX = "billingAccounts/0B1C2D-3E4F5A-6B7C8D";
+const MAIN = ACCOUNTS.main;
+const SANDBOX = ACCOUNTS.sandbox;
 const urn = (name: string) =>
   `urn:pulumi:dev::links-e2e::pulumi-nodejs:dynamic/gcp-billing:ProjectBillingLink::${name}`;
 

@@ -26,6 +26,7 @@ import { stateFromSeed } from "../../emulator/src/store/state";
 import type { StateStore } from "../../emulator/src/store/store";
 import { forEachStore } from "../support/emulatorStores";
 import { cleanupAfterEach } from "../support/cleanups";
+import { ACCOUNT_IDS } from "../support/seed";
 
 const cleanups = cleanupAfterEach();
 
@@ -34,8 +35,8 @@ const ALICE = "alice@example.com";
 const VIEWER = "viewer@example.com";
 const OUTSIDER = "outsider@example.com";
 
-const MAIN = "01A2B3-C4D5E6-F7A8B9";
-const SANDBOX = "0B1C2D-3E4F5A-6B7C8D";
+const MAIN = ACCOUNT_IDS.main;
+const SANDBOX = ACCOUNT_IDS.sandbox;
 const CLOSED = "0C1C2C-3C4C5C-6C7C8C";
 const AT_QUOTA = "0F1F2F-3F4F5F-6F7F8F";
 /** Added below: only the organization admin can use it. */

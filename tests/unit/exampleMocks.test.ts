@@ -6,10 +6,11 @@ import * as path from "node:path";
 import { describe, test } from "@jest/globals";
 import { declaredLinks, linkedAsDeclared } from "../support/linkResources";
 import { runProgramWithMocks } from "../support/programWithMocks";
+import { ACCOUNTS, ACCOUNT_IDS } from "../support/seed";
 
 const EXAMPLES = path.join(__dirname, "..", "..", "examples");
-const MAIN = "01A2B3-C4D5E6-F7A8B9";
-const SANDBOX = "billingAccounts/0B1C2D-3E4F5A-6B7C8D";
+const MAIN = ACCOUNT_IDS.main;
+const SANDBOX = ACCOUNTS.sandbox;
 
 function runExample(name: string, config: Record<string, string>, secretKeys?: string[]) {
   return runProgramWithMocks(path.join(EXAMPLES, name, "index.ts"), {

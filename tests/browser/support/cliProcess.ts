@@ -7,13 +7,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { join, resolve } from "node:path";
 import type { RunningEmulator } from "../../../emulator/src/index";
 import { builtFile } from "../../support/builtPackage";
+import { ADC_CLIENT_ID, ADC_CLIENT_SECRET, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from "../../support/seed";
 
 export const ROOT = resolve(__dirname, "..", "..", "..");
 
-export const DEMO_CLIENT_ID = "gcp-billing-link-demo.apps.googleusercontent.com";
-export const DEMO_CLIENT_SECRET = "demo-client-secret-not-a-real-secret";
-export const ADC_CLIENT_ID = "764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur.apps.googleusercontent.com";
-export const ADC_CLIENT_SECRET = "gcloud-adc-secret-not-a-real-secret";
+export { ADC_CLIENT_ID, ADC_CLIENT_SECRET, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET };
 
 /** Environment pointing the CLI (through the sdk's GCP_BILLING_LINK_* variables) at the emulator. */
 export function emulatorEnv(

@@ -1,4 +1,12 @@
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../../emulator/src/index";
+import {
+  ACCOUNT_IDS,
+  ADC_CLIENT_ID,
+  ADC_CLIENT_SECRET,
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  PRINCIPALS,
+} from "../../support/seed";
 
 /** Shared constants and a thin raw-HTTP helper for the emulator conformance suites. */
 
@@ -6,26 +14,16 @@ export const CB = "https://www.googleapis.com/auth/cloud-billing";
 export const CB_RO = "https://www.googleapis.com/auth/cloud-billing.readonly";
 export const CP = "https://www.googleapis.com/auth/cloud-platform";
 
-export const DEMO_CLIENT = {
-  id: "gcp-billing-link-demo.apps.googleusercontent.com",
-  secret: "demo-client-secret-not-a-real-secret",
-};
-export const ADC_CLIENT = {
-  id: "764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur.apps.googleusercontent.com",
-  secret: "gcloud-adc-secret-not-a-real-secret",
-};
+export const DEMO_CLIENT = { id: DEMO_CLIENT_ID, secret: DEMO_CLIENT_SECRET };
+export const ADC_CLIENT = { id: ADC_CLIENT_ID, secret: ADC_CLIENT_SECRET };
 
-export const ACCOUNTS = {
-  main: "01A2B3-C4D5E6-F7A8B9",
-  sandbox: "0B1C2D-3E4F5A-6B7C8D",
-  closed: "0C1C2C-3C4C5C-6C7C8C",
-  atQuota: "0F1F2F-3F4F5F-6F7F8F",
-} as const;
+/** Bare account IDs: the conformance suites build URL paths from them. */
+export const ACCOUNTS = ACCOUNT_IDS;
 
-export const ADMIN = "admin@example.com";
-export const ALICE = "alice@example.com";
-export const VIEWER = "viewer@example.com";
-export const OUTSIDER = "outsider@example.com";
+export const ADMIN = PRINCIPALS.admin;
+export const ALICE = PRINCIPALS.alice;
+export const VIEWER = PRINCIPALS.viewer;
+export const OUTSIDER = PRINCIPALS.outsider;
 
 export interface RawResponse {
   status: number;
