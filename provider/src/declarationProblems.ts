@@ -7,7 +7,7 @@
  * resource; `check` then points at those reports instead of repeating them.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { normaliseInputs } from "./inputs";
+import { normalizeInputs } from "./inputs";
 
 /** The input that tells `check` the program already reported this resource's problems. */
 export const REPORTED_BY_PROGRAM = "__problemsReportedByProgram";
@@ -18,7 +18,7 @@ export function declarationProblems(args: Record<string, unknown>): string[] {
     Object.entries(args).filter(([, v]) => !pulumi.Output.isInstance(v) && !(v instanceof Promise)),
   );
   const checked = new Set(Object.keys(known));
-  return normaliseInputs(known)
+  return normalizeInputs(known)
     .failures.filter((f) => checked.has(f.property))
     .map((f) => f.reason);
 }

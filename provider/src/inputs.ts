@@ -1,4 +1,4 @@
-/** Validation and normalisation of ProjectBillingLink inputs: pure, so `check` and `diff` stay cheap. */
+/** Validation and normalization of ProjectBillingLink inputs: pure, so `check` and `diff` stay cheap. */
 import { InvalidResourceNameError, parseBillingAccountName, parseProjectId } from "../../sdk/src";
 import {
   DEFAULT_DELETION_POLICY,
@@ -16,7 +16,7 @@ export interface InputFailure {
   reason: string;
 }
 
-export interface NormalisedInputs {
+export interface NormalizedInputs {
   inputs: ProjectBillingLinkInputs;
   failures: InputFailure[];
   /**
@@ -29,13 +29,13 @@ export interface NormalisedInputs {
 type Raw = Record<string, unknown>;
 
 /**
- * Normalises what a program declared; unknown (preview-time) values pass through untouched. `olds` are the
+ * Normalizes what a program declared; unknown (preview-time) values pass through untouched. `olds` are the
  * inputs recorded at the last update, which decide the policy of a link that declares none.
  */
-export function normaliseInputs(news: Raw, olds: Raw = {}): NormalisedInputs {
+export function normalizeInputs(news: Raw, olds: Raw = {}): NormalizedInputs {
   const failures: InputFailure[] = [];
-  const projectId = normaliseName(news.projectId, "projectId", parseProjectId, failures);
-  const billingAccount = normaliseName(
+  const projectId = normalizeName(news.projectId, "projectId", parseProjectId, failures);
+  const billingAccount = normalizeName(
     news.billingAccount,
     "billingAccount",
     parseBillingAccountName,
@@ -60,15 +60,15 @@ export function normaliseInputs(news: Raw, olds: Raw = {}): NormalisedInputs {
  * Re-validates inputs that `check` already produced (what `create`/`update` receive): the names again,
  * and the recorded policy and its origin as they are.
  */
-export function normaliseCheckedInputs(checked: Raw): NormalisedInputs {
+export function normalizeCheckedInputs(checked: Raw): NormalizedInputs {
   const origin = checked.__deletionPolicyOrigin;
   const recorded = isPolicy(checked.deletionPolicy) && (origin === "default" || origin === "legacy-default");
   // A recorded default is re-read as "keep what is recorded"; a declared policy as declared.
   const news = recorded ? { ...checked, deletionPolicy: undefined } : checked;
-  return normaliseInputs(news, checked);
+  return normalizeInputs(news, checked);
 }
 
-function normaliseName(
+function normalizeName(
   value: unknown,
   property: "projectId" | "billingAccount",
   parse: (input: string, field?: string) => string,

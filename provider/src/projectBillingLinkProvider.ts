@@ -22,8 +22,8 @@ import { declareProject, resourceName } from "./declarations";
 import { logToEngine } from "./engineLog";
 import {
   canonicalAccount,
-  normaliseCheckedInputs,
-  normaliseInputs,
+  normalizeCheckedInputs,
+  normalizeInputs,
   UNKNOWN_VALUE,
   type InputFailure,
 } from "./inputs";
@@ -87,14 +87,14 @@ export class ProjectBillingLinkProvider implements Provider {
   }
 
   /**
-   * Validates and normalises the inputs, refuses a project declared twice, and — for a link this run will
+   * Validates and normalizes the inputs, refuses a project declared twice, and — for a link this run will
    * write — checks the account and says whether the link will be adopted or written. Only what will be
    * written is preflighted: an unchanged link to an account closed since only earns a warning, so one
    * closed account never freezes the rest of the stack.
    */
   async check(olds: Raw, news: Raw): Promise<pulumi.dynamic.CheckResult<ProjectBillingLinkInputs>> {
     if (this.configError) throw this.configError;
-    const { inputs, failures, keepsLegacyUnlink } = normaliseInputs(news, olds);
+    const { inputs, failures, keepsLegacyUnlink } = normalizeInputs(news, olds);
     const urn = inputs.__urn ?? "";
     if (failures.length > 0 && news[REPORTED_BY_PROGRAM] === true) {
       // The program already showed each problem on this resource (declarationProblems.ts).
@@ -411,7 +411,7 @@ function outputs(
 
 /** The inputs `check` produced, re-validated: create and update must never act on anything else. */
 function asInputs(raw: Raw): ProjectBillingLinkInputs {
-  const { inputs, failures } = normaliseCheckedInputs(raw);
+  const { inputs, failures } = normalizeCheckedInputs(raw);
   if (failures.length > 0) throw new ProjectBillingLinkError(failures.map((f) => f.reason).join("; "));
   return inputs;
 }

@@ -1,7 +1,7 @@
 // check/diff logic of the ProjectBillingLink provider, and its config mapping: pure, no network.
 import assert from "node:assert/strict";
 import { describe, test } from "@jest/globals";
-import { canonicalAccount, normaliseInputs, UNKNOWN_VALUE } from "../../provider/src/inputs";
+import { canonicalAccount, normalizeInputs, UNKNOWN_VALUE } from "../../provider/src/inputs";
 import { ProjectBillingLinkProvider } from "../../provider/src/projectBillingLinkProvider";
 import { settingsFromConfig } from "../../provider/src/providerConfig";
 import { plaintextSecretProblems } from "../../provider/src/secretConfig";
@@ -16,10 +16,10 @@ function offlineProvider(): ProjectBillingLinkProvider {
   return provider;
 }
 
-describe("normaliseInputs", () => {
+describe("normalizeInputs", () => {
   test("canonicalises both account forms, trims and upper-cases", () => {
     for (const raw of ["01a2b3-c4d5e6-f7a8b9", " billingAccounts/01A2B3-C4D5E6-F7A8B9 "]) {
-      const { inputs, failures } = normaliseInputs({ projectId: "demo-app", billingAccount: raw });
+      const { inputs, failures } = normalizeInputs({ projectId: "demo-app", billingAccount: raw });
       assert.deepEqual(failures, []);
       // No declared policy: the default, marked as such so a later default change never rewrites it.
       assert.deepEqual(inputs, {
@@ -32,7 +32,7 @@ describe("normaliseInputs", () => {
   });
 
   test("names the property and shows the accepted forms", () => {
-    const { failures } = normaliseInputs({
+    const { failures } = normalizeInputs({
       projectId: "projects/demo-app",
       billingAccount: "billingAccounts/billingAccounts/x",
     });
@@ -44,7 +44,7 @@ describe("normaliseInputs", () => {
   });
 
   test("requires projectId and billingAccount, rejects an unknown deletionPolicy", () => {
-    const { failures } = normaliseInputs({ deletionPolicy: "delete" });
+    const { failures } = normalizeInputs({ deletionPolicy: "delete" });
     assert.deepEqual(
       failures.map((f) => f.property),
       ["projectId", "billingAccount", "deletionPolicy"],
@@ -53,7 +53,7 @@ describe("normaliseInputs", () => {
   });
 
   test("passes values unknown during preview through untouched", () => {
-    const { inputs, failures } = normaliseInputs({ projectId: UNKNOWN_VALUE, billingAccount: UNKNOWN_VALUE });
+    const { inputs, failures } = normalizeInputs({ projectId: UNKNOWN_VALUE, billingAccount: UNKNOWN_VALUE });
     assert.deepEqual(failures, []);
     assert.equal(inputs.projectId, UNKNOWN_VALUE);
     assert.equal(inputs.billingAccount, UNKNOWN_VALUE);
