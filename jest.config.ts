@@ -25,6 +25,7 @@ const SUITE_TIMEOUT_MS = {
   integration: 60_000,
   browser: 120_000,
   e2e: 600_000,
+  reliability: 600_000,
 } as const;
 
 function suite(name: keyof typeof SUITE_TIMEOUT_MS): ProjectConfig {

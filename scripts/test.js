@@ -2,7 +2,7 @@
 "use strict";
 // `npm test [-- suite...] [-- jest options]`: installs what is missing, type-checks and builds, makes the
 // pinned Pulumi engine available (for the e2e suite), then runs the suites with jest (jest.config.ts).
-// Suites: unit, conformance, integration, browser, e2e (default: all). Anything after the suite names goes
+// Suites: unit, conformance, integration, browser, e2e, reliability (default: all). Anything after the suite names goes
 // to jest unchanged, e.g. `npm test -- unit -t "parses"`.
 // The last line printed is jest's own count, `N passed, N failed[, N skipped]`, which CI reports.
 const fs = require("node:fs");
@@ -11,7 +11,7 @@ const { spawnSync } = require("node:child_process");
 const { ROOT, ensureNodeModules, typeCheck, build, offlineEnv } = require("./bootstrap");
 const { summaryLine } = require("./testSummary");
 
-const ALL_SUITES = ["unit", "conformance", "integration", "browser", "e2e"];
+const ALL_SUITES = ["unit", "conformance", "integration", "browser", "e2e", "reliability"];
 const RESULTS_FILE = path.join(ROOT, "test-artifacts", "jest-results.json");
 
 function parseArgs(argv) {
@@ -31,7 +31,7 @@ function main() {
   typeCheck();
   build();
   const env = offlineEnv();
-  if (suites.includes("e2e")) {
+  if (suites.includes("e2e") || suites.includes("reliability")) {
     const { ensureEngine } = require("./engine");
     env.GCP_BILLING_LINK_PULUMI_ROOT = ensureEngine().root;
   }

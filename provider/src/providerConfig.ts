@@ -25,6 +25,8 @@ export const CONFIG_KEYS = {
   iamCredentialsEndpoint: "IAM Credentials API root (impersonation); wins over a file's impersonation URL",
   preflight: "true (default) | false: check billing accounts during preview",
   requestsPerMinute: "client-side API rate per quota project (default 300, Google's default quota)",
+  requestTimeoutSeconds: "time allowed for one HTTP attempt before it is retried (default 30)",
+  operationTimeoutSeconds: "time allowed for one API call, retries included, before it fails (default 60)",
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -61,6 +63,14 @@ export function settingsFromConfig(config: ConfigSource): ProviderSettings {
     return value ? value : undefined;
   };
   const problems: string[] = [];
+  const seconds = (key: ConfigKey): number | undefined => {
+    const value = get(key);
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (Number.isFinite(n) && n > 0) return Math.round(n * 1000);
+    problems.push(`${configKey(key)} must be a positive number of seconds, got "${value.slice(0, 40)}"`);
+    return undefined;
+  };
   const endpoint = (key: ConfigKey): string | undefined => {
     const value = get(key);
     if (value !== undefined && !isHttpUrl(value)) {
@@ -118,6 +128,11 @@ export function settingsFromConfig(config: ConfigSource): ProviderSettings {
     } else {
       client.rateLimit = { requestsPerSecond: perMinute / 60 };
     }
+  }
+  const attemptTimeoutMs = seconds("requestTimeoutSeconds");
+  const deadlineMs = seconds("operationTimeoutSeconds");
+  if (attemptTimeoutMs !== undefined || deadlineMs !== undefined) {
+    client.retry = withoutUndefined({ attemptTimeoutMs, deadlineMs });
   }
   const preflight = get("preflight");
   if (preflight !== undefined && preflight !== "true" && preflight !== "false") {

@@ -233,6 +233,18 @@ describe("settingsFromConfig", () => {
     );
   });
 
+  test("request and operation timeouts set the sdk's retry policy; bad values name the key", () => {
+    const set = settingsFromConfig(
+      config({ "gcp-billing:requestTimeoutSeconds": "2.5", "gcp-billing:operationTimeoutSeconds": "20" }),
+    );
+    assert.deepEqual(set.client.retry, { attemptTimeoutMs: 2500, deadlineMs: 20_000 });
+    assert.equal(settingsFromConfig(config({})).client.retry, undefined);
+    assert.throws(
+      () => settingsFromConfig(config({ "gcp-billing:requestTimeoutSeconds": "0" })),
+      /gcp-billing:requestTimeoutSeconds must be a positive number of seconds, got "0"/,
+    );
+  });
+
   test("every invalid value is reported at once, each naming its key", () => {
     assert.throws(
       () =>
