@@ -279,7 +279,10 @@ export class ProjectBillingLinkProvider implements Provider {
     return (this.credentials ??= this.billing()
       .describeCredentials()
       .then(
-        () => true,
+        async ({ warnings }) => {
+          for (const warning of warnings ?? []) await logToEngine("warning", warning);
+          return true;
+        },
         async (err: unknown) => {
           if (!(err instanceof CredentialsNotFoundError)) throw err;
           await logToEngine(

@@ -8,6 +8,8 @@ import type { CredentialSource } from "./types";
 interface Base {
   source: CredentialSource;
   quotaProject?: string;
+  /** Things worth telling the user about the file it came from (e.g. readable by others); never secrets. */
+  fileWarnings?: string[];
 }
 
 export type StaticTokenCredential = Base & { kind: "access_token"; accessToken: string };

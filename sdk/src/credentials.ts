@@ -9,7 +9,7 @@
  * cannot carry custom endpoints and overwrites the quota project (docs/oauth.md §4.1).
  * Error messages name the missing field or the source, never a value.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseCredentialsJson } from "./credentialFiles";
@@ -60,6 +60,32 @@ function readNamed(read: (p: string) => string | undefined, path: string, name: 
       hint: `Point ${name} at a credentials JSON file you can read.`,
     });
   }
+}
+
+/**
+ * A credentials file other users of the machine may read. gcloud and `gcp-billing-link login` write 0600;
+ * a looser file still works, but says so (its mode is a fact about the file, not a secret).
+ */
+function looseModeWarning(path: string, name: string): string | undefined {
+  try {
+    const mode = statSync(path).mode & 0o777;
+    if ((mode & 0o077) === 0) return undefined;
+    const shown = shownPath(path);
+    return `${name} names ${shown}, which other users of this machine may read (mode ${mode.toString(8).padStart(4, "0")}): chmod 600 ${shown}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The credential read from `path`, with a warning if the file is readable by others (real files only). */
+function fromFile(
+  credential: ResolvedCredential,
+  path: string,
+  name: string,
+  read: (p: string) => string | undefined,
+): ResolvedCredential {
+  const warning = read === defaultReadFile ? looseModeWarning(path, name) : undefined;
+  return warning ? { ...credential, fileWarnings: [warning] } : credential;
 }
 
 /** gcloud's config directory: $CLOUDSDK_CONFIG, else %APPDATA%\gcloud on Windows, else ~/.config/gcloud. */
@@ -120,11 +146,12 @@ function fromOptions(
         },
       );
     }
-    return parseCredentialsJson(
+    const parsed = parseCredentialsJson(
       text,
       "options",
       `The file ${shownPath(path)} named by ${nameOf("credentialsFile")}`,
     );
+    return fromFile(parsed, path, nameOf("credentialsFile"), read);
   }
   return undefined;
 }
@@ -156,15 +183,18 @@ function findCredential(input: ResolveCredentialsInput): ResolvedCredential {
         },
       );
     }
-    return parseCredentialsJson(
+    const parsed = parseCredentialsJson(
       text,
       "GOOGLE_APPLICATION_CREDENTIALS",
       "The file named by GOOGLE_APPLICATION_CREDENTIALS",
     );
+    return fromFile(parsed, env.GOOGLE_APPLICATION_CREDENTIALS, "GOOGLE_APPLICATION_CREDENTIALS", read);
   }
   const adc = readNamed(read, gcloudAdcPath(env), "gcloud's application default credentials path");
-  if (adc !== undefined)
-    return parseCredentialsJson(adc, "gcloud-adc", "gcloud's application_default_credentials.json");
+  if (adc !== undefined) {
+    const parsed = parseCredentialsJson(adc, "gcloud-adc", "gcloud's application_default_credentials.json");
+    return fromFile(parsed, gcloudAdcPath(env), "gcloud's application default credentials path", read);
+  }
   throw new CredentialsNotFoundError("No Google credentials found.", {
     status: "UNAUTHENTICATED",
     hint: LOGIN_HINT,
@@ -219,9 +249,11 @@ export function describe(c: ResolvedCredential): {
   sourceKind?: CredentialKind;
   workloadIdentityProvider?: string;
   quotaProject?: string;
+  warnings?: string[];
 } {
   const quota = c.quotaProject ? { quotaProject: c.quotaProject } : {};
-  const base = { source: c.source, kind: c.kind, ...quota };
+  const warnings = c.fileWarnings?.length ? { warnings: [...c.fileWarnings] } : {};
+  const base = { source: c.source, kind: c.kind, ...quota, ...warnings };
   if (c.kind === "service_account") return { ...base, principal: c.clientEmail };
   if (c.kind === "impersonated_service_account")
     return { ...base, principal: c.serviceAccount, sourceKind: c.via.kind, ...federation(c.via) };

@@ -181,6 +181,8 @@ export interface CredentialsDescription {
   /** For federation without impersonation, once a token was obtained: the OIDC token's `sub` (not a secret). */
   federatedSubject?: string;
   quotaProject?: string;
+  /** Worth telling the user, never failing (e.g. a credentials file other users may read). */
+  warnings?: string[];
 }
 
 export interface TokenInfoResult {

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterAll, describe, it } from "@jest/globals";
-import { gcloudAdcPath, resolveCredentials } from "../../sdk/src/credentials";
+import { describe as describeCredential, gcloudAdcPath, resolveCredentials } from "../../sdk/src/credentials";
 import { resolveEndpoints } from "../../sdk/src/endpoints";
 import { CredentialsError } from "../../sdk/src/errors";
 
@@ -232,5 +232,32 @@ describe("endpoints", () => {
   it("rejects non-URLs", () => {
     assert.throws(() => resolveEndpoints({ apiRoot: "not a url" }, {}), CredentialsError);
     assert.throws(() => resolveEndpoints({ apiRoot: "file:///etc/passwd" }, {}), CredentialsError);
+  });
+});
+
+describe("credentials files other users may read", () => {
+  it("a 0644 file still works, with a warning that names the setting, the file and the fix", () => {
+    const loose = join(dir, "loose.json");
+    const tight = join(dir, "tight.json");
+    writeFileSync(loose, authorizedUser("loose"), { mode: 0o644 });
+    chmodSync(loose, 0o644); // whatever the umask did
+    writeFileSync(tight, authorizedUser("tight"), { mode: 0o600 });
+    const viaOption = describeCredential(
+      resolveCredentials({ credentials: { credentialsFile: loose }, env: {} }),
+    );
+    assert.deepEqual(viaOption.warnings, [
+      `credentials.credentialsFile names ${loose}, which other users of this machine may read (mode 0644): chmod 600 ${loose}`,
+    ]);
+    const viaEnv = describeCredential(resolveCredentials({ env: { GOOGLE_APPLICATION_CREDENTIALS: loose } }));
+    assert.match(
+      viaEnv.warnings?.[0] ?? "",
+      /^GOOGLE_APPLICATION_CREDENTIALS names .*loose\.json.*chmod 600/,
+    );
+    assert.equal(
+      describeCredential(resolveCredentials({ credentials: { credentialsFile: tight }, env: {} })).warnings,
+      undefined,
+    );
+    // The warning never carries a value from the file.
+    assert.doesNotMatch(JSON.stringify(viaOption), /rt-loose-value|secret-loose-value/);
   });
 });
