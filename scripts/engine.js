@@ -90,7 +90,28 @@ function systemEngine(version) {
     }
     return undefined;
   }
-  return { root: path.dirname(binDir), binDir, pulumi, version: versionOf(pulumi), source: "system" };
+  const root = automationRoot(binDir);
+  return { root, binDir: path.join(root, "bin"), pulumi, version: versionOf(pulumi), source: "system" };
+}
+
+/**
+ * The Automation API runs `<root>/bin/pulumi`. A CLI unpacked from Pulumi's tarball lives in a folder
+ * named `pulumi/`, not `bin/`: give it a root of its own whose `bin/` links to its binaries.
+ */
+function automationRoot(binDir) {
+  if (path.basename(binDir) === "bin") return path.dirname(binDir);
+  const hash = crypto.createHash("sha256").update(binDir).digest("hex").slice(0, 12);
+  const root = path.join(cacheBase(), `system-${hash}`);
+  const linkDir = path.join(root, "bin");
+  fs.mkdirSync(linkDir, { recursive: true });
+  for (const name of fs.readdirSync(binDir).filter((f) => f === "pulumi" || f.startsWith("pulumi-"))) {
+    const link = path.join(linkDir, name);
+    const target = path.join(binDir, name);
+    if (fs.existsSync(link) && fs.realpathSync(link) === fs.realpathSync(target)) continue;
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync(target, link);
+  }
+  return root;
 }
 
 function requireGo() {

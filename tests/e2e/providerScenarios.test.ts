@@ -15,6 +15,7 @@ import {
   type BillingStack,
 } from "../support/billingStack";
 import { cleanupAfterEach } from "../support/cleanups";
+import { killProcessTree } from "../support/processTree";
 
 const cleanups = cleanupAfterEach();
 
@@ -173,7 +174,7 @@ test("a crashed up (process killed after the link was written) converges on the 
   const child = spawn(
     `${env.engineBinDir}/pulumi`,
     ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", env.stack.name],
-    { cwd: LINKS_PROGRAM, env: env.envVars, detached: true, stdio: "ignore" },
+    { cwd: LINKS_PROGRAM, env: env.envVars, stdio: "ignore" },
   );
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const deadline = Date.now() + 120_000;
@@ -183,7 +184,7 @@ test("a crashed up (process killed after the link was written) converges on the 
     assert.ok(Date.now() < deadline, "the up never reached the PUT");
     await new Promise((r) => setTimeout(r, 50));
   }
-  process.kill(-child.pid!, "SIGKILL"); // the CLI, the language host and the provider, mid-operation
+  killProcessTree(child.pid!); // the CLI, the language host and the provider, mid-operation
   await exited;
   env.emulator.setKnobs({ latencyMs: 0 });
   assert.equal(await env.liveAccount("demo-app-prod"), ACCOUNTS.main); // the write landed, state never saw it

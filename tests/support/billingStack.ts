@@ -81,6 +81,7 @@ export async function createBillingStack(options: BillingStackOptions = {}): Pro
   // Stacks share the fixture directory (and so its Pulumi.<stack>.yaml): every stack gets its own name.
   const stackName = `t${randomBytes(5).toString("hex")}`;
   const workDir = options.workDir ?? LINKS_PROGRAM;
+  // A stack that cannot be made (no engine, a bad config) must not leave the emulator holding the worker open.
   const env = await createTestStack({
     workDir,
     stackName,
@@ -96,6 +97,9 @@ export async function createBillingStack(options: BillingStackOptions = {}): Pro
         : {}),
       ...options.config,
     },
+  }).catch(async (err: unknown) => {
+    await emulator.stop();
+    throw err;
   });
   if ((options.credentials ?? "file") === "file") {
     const file = writeCredentialsFile(env.stateDir, ALICE_REFRESH_TOKEN);

@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { assertPackageBuilt } from "./builtPackage";
+import { killMarkedProcesses, TEST_RUN_MARKER } from "./processTree";
 
 // scripts/engine.js is plain CommonJS shared with the npm scripts.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -17,6 +18,14 @@ const { ensureEngine, engineEnv } = require("../../scripts/engine.js") as {
 const { ensureSelfLink } = require("../../scripts/bootstrap.js") as { ensureSelfLink(): void };
 
 export const TEST_PASSPHRASE = "gcp-billing-link-tests";
+
+/**
+ * The longest one engine call (an `up`, a `preview`, one CLI run) may take. Past it, every process of the
+ * stack is killed and the call fails saying so: a hung engine fails its test instead of hanging the suite.
+ */
+export function engineCallTimeoutMs(): number {
+  return Number(process.env.GCP_BILLING_LINK_ENGINE_CALL_TIMEOUT_MS ?? 300_000);
+}
 
 export interface TestStackOptions {
   /** Directory holding Pulumi.yaml (the program runs from here and resolves node_modules upwards). */
@@ -56,35 +65,88 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "gbl-stack-"));
   fs.mkdirSync(path.join(stateDir, "backend"));
   fs.mkdirSync(path.join(stateDir, "home"));
+  // Marks every process this stack starts, plugins included, so they can be found and killed (processTree.ts).
+  const run = path.basename(stateDir);
   const envVars = {
     ...engineEnv(engine.binDir),
+    [TEST_RUN_MARKER]: run,
     PULUMI_HOME: path.join(stateDir, "home"),
     PULUMI_BACKEND_URL: `file://${path.join(stateDir, "backend")}`,
     PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE,
     NO_COLOR: "1",
     ...options.envVars,
   };
-  const pulumiCommand = await PulumiCommand.get({ root: engine.root });
-  const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName: options.stackName ?? "test", workDir: options.workDir },
-    { pulumiCommand, pulumiHome: envVars.PULUMI_HOME, envVars },
-  );
-  if (options.config) await stack.setAllConfig(options.config);
+  const stack = await PulumiCommand.get({ root: engine.root })
+    .then((pulumiCommand) =>
+      LocalWorkspace.createOrSelectStack(
+        { stackName: options.stackName ?? "test", workDir: options.workDir },
+        { pulumiCommand, pulumiHome: envVars.PULUMI_HOME, envVars },
+      ),
+    )
+    .catch((err: unknown) => {
+      fs.rmSync(stateDir, { recursive: true, force: true });
+      throw new Error(`could not create a test stack with the Pulumi CLI in ${engine.binDir}: ${String(err)}`);
+    });
+  const bounded = boundedStack(stack, run);
+  if (options.config) await bounded.setAllConfig(options.config);
   return {
-    stack,
+    stack: bounded,
     stateDir,
     engineBinDir: engine.binDir,
     envVars,
     cli: (args) =>
-      runCli(path.join(engine.binDir, "pulumi"), [...args, "--stack", stack.name, "--non-interactive"], {
-        cwd: options.workDir,
-        env: envVars,
-      }),
+      withinBound(
+        `pulumi ${args.join(" ")}`,
+        run,
+        runCli(path.join(engine.binDir, "pulumi"), [...args, "--stack", stack.name, "--non-interactive"], {
+          cwd: options.workDir,
+          env: envVars,
+        }),
+      ),
     async cleanup() {
-      await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
+      killMarkedProcesses(run); // leftovers of a killed or timed-out run hold the stack's lock
+      await withinBound("removeStack", run, stack.workspace.removeStack(stack.name, { force: true })).catch(
+        () => undefined,
+      );
       fs.rmSync(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The stack with every engine call bounded by engineCallTimeoutMs() (see withinBound). */
+function boundedStack(stack: Stack, run: string): Stack {
+  return new Proxy(stack, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== "function" || property === "constructor") return value;
+      return (...args: unknown[]) => {
+        const result: unknown = value.apply(target, args);
+        return result instanceof Promise ? withinBound(`stack.${String(property)}`, run, result) : result;
+      };
+    },
+  });
+}
+
+/** Resolves as `call` does, unless it outlasts the bound: then the stack's processes are killed. */
+async function withinBound<T>(what: string, run: string, call: Promise<T>): Promise<T> {
+  const boundMs = engineCallTimeoutMs();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const killed = killMarkedProcesses(run);
+      reject(
+        new Error(
+          `${what} did not finish within ${boundMs / 1000} s; killed its ${killed} engine ` +
+            "process(es). Raise GCP_BILLING_LINK_ENGINE_CALL_TIMEOUT_MS if the machine is just slow.",
+        ),
+      );
+    }, boundMs);
+  });
+  try {
+    return await Promise.race([call, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function runCli(
