@@ -52,8 +52,15 @@ export function describePlan(inputs: ProjectBillingLinkInputs, live: string, ahe
     : `moving ${projectId} from ${live} to ${billingAccount}.`;
 }
 
-/** What destroy will do to a link created now, given the project's current account `live`. */
-export function describeDestroy(inputs: ProjectBillingLinkInputs, live: string): string {
+/**
+ * What destroy will do to a link created now, given the project's current account `live` and the account
+ * `restore` returns it to (its current one, unless the journal says this stack's own write put it there).
+ */
+export function describeDestroy(inputs: ProjectBillingLinkInputs, live: string, restoreTo = live): string {
+  if (inputs.deletionPolicy === "restore" && restoreTo !== live) {
+    const back = restoreTo === "" ? "unlink it" : `move it back to ${restoreTo}`;
+    return ` This stack's own earlier write put it there (an interrupted run, or a renamed resource): destroy will ${back}.`;
+  }
   switch (inputs.deletionPolicy) {
     case "abandon":
       return ' Destroy will leave it linked (deletionPolicy "abandon").';

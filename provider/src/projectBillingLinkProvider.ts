@@ -27,6 +27,7 @@ import {
   UNKNOWN_VALUE,
   type InputFailure,
 } from "./inputs";
+import { LinkJournal } from "./linkJournal";
 import { describeDestroy, describePlan, LinkObservations } from "./linkPlan";
 import {
   atBoundary,
@@ -57,6 +58,8 @@ export class ProjectBillingLinkProvider implements Provider {
   private readonly accounts = new AccountChecks(() => this.billing());
   /** What `check` read about each project it plans to write, for `create`/`update` to act on. */
   private readonly observations = new LinkObservations();
+  /** Where `restore` must return each written project, kept across runs on this machine (linkJournal.ts). */
+  private readonly journal = new LinkJournal();
   /** Resolves once per run: false when no credentials are configured at all (preview warns once). */
   private credentials: Promise<boolean> | undefined;
 
@@ -132,8 +135,8 @@ export class ProjectBillingLinkProvider implements Provider {
 
   async create(raw: Raw): Promise<pulumi.dynamic.CreateResult<ProjectBillingLinkOutputs>> {
     const inputs = asInputs(raw);
-    const { accountBefore, info } = await this.linkAsDeclared(inputs);
-    return { id: inputs.projectId, outs: outputs(inputs, info, accountBefore) };
+    const { restoreTo, info } = await this.linkAsDeclared(inputs);
+    return { id: inputs.projectId, outs: outputs(inputs, info, restoreTo) };
   }
 
   async read(id: string, props: Raw = {}): Promise<pulumi.dynamic.ReadResult<ProjectBillingLinkOutputs>> {
@@ -168,36 +171,45 @@ export class ProjectBillingLinkProvider implements Provider {
       // `up --refresh`, where the refreshed billingAccount differs and takes the path below).
       return { outs: { ...state, ...inputs } };
     }
-    const { info } = await this.linkAsDeclared(inputs);
     // The account before the takeover stays what it was when this resource was created.
+    const { info } = await this.linkAsDeclared(inputs, state.previousBillingAccount);
     return { outs: outputs(inputs, info, state.previousBillingAccount) };
   }
 
   async delete(id: string, props: Raw): Promise<void> {
     const state = asOutputs(id, props);
+    if (isClaimedInThisRun(state.projectId)) return this.leaveToTakeover(state);
+    await this.release(state);
+    this.journal.forget(state.__urn, state.projectId);
+  }
+
+  /** A rename or a move: another resource of this run now holds the link, so this one leaves it alone. */
+  private async leaveToTakeover(state: ProjectBillingLinkOutputs): Promise<void> {
+    const urn = state.__urn ?? "";
+    await logToEngine(
+      "warning",
+      `left ${state.projectId} linked: another ProjectBillingLink took it over in this run (a rename or ` +
+        "a move), so releasing it here would undo that.",
+      urn,
+    );
+    if (state.deletionPolicy !== "restore" || state.previousBillingAccount === state.appliedBillingAccount)
+      return;
+    // The resource that took over found this one's restore target in the journal, unless it was missing.
+    const handedOver = this.journal.restoreTargetFor(urn, state.projectId, state.appliedBillingAccount);
+    if (handedOver === state.previousBillingAccount) return;
+    await logToEngine(
+      "warning",
+      `the resource that took over ${state.projectId} recorded the current account as its previous ` +
+        `one, so "restore" will no longer return it to ${state.previousBillingAccount || "no account"}. ` +
+        "Rename with the `aliases` option to keep it.",
+      urn,
+    );
+  }
+
+  /** What destroy does, by policy, to a link this resource still owns. */
+  private async release(state: ProjectBillingLinkOutputs): Promise<void> {
     const urn = state.__urn ?? "";
     if (state.deletionPolicy === "abandon") return;
-    if (isClaimedInThisRun(state.projectId)) {
-      await logToEngine(
-        "warning",
-        `left ${state.projectId} linked: another ProjectBillingLink took it over in this run (a rename or ` +
-          "a move), so releasing it here would undo that.",
-        urn,
-      );
-      if (
-        state.deletionPolicy === "restore" &&
-        state.previousBillingAccount !== state.appliedBillingAccount
-      ) {
-        await logToEngine(
-          "warning",
-          `the resource that took over ${state.projectId} recorded the current account as its previous ` +
-            `one, so "restore" will no longer return it to ${state.previousBillingAccount || "no account"}. ` +
-            "Rename with the `aliases` option to keep it.",
-          urn,
-        );
-      }
-      return;
-    }
     let current: ProjectBillingInfo;
     try {
       current = await this.billing().getProjectBillingInfo(state.projectId);
@@ -229,25 +241,34 @@ export class ProjectBillingLinkProvider implements Provider {
   /**
    * Makes the link true: one read (or the one `check` just made), and a write only when it differs.
    * Already linked as declared means adopt without writing, which is also what makes a re-run after a
-   * crashed `up` converge.
+   * crashed `up` converge. Returns the account `restore` must return the project to: `restoreTo` for an
+   * update; for a create, the account it had — or, when a write this stack made put it where it is (a
+   * killed `up`, a renamed resource), the account that write recorded in the journal.
    */
   private async linkAsDeclared(
     inputs: ProjectBillingLinkInputs,
-  ): Promise<{ accountBefore: string; info: ProjectBillingInfo }> {
+    restoreTo?: string,
+  ): Promise<{ restoreTo: string; info: ProjectBillingInfo }> {
+    const urn = inputs.__urn;
     const planned = this.observations.take(inputs.projectId);
     const current = planned ?? (await this.billing().getProjectBillingInfo(inputs.projectId));
     const accountBefore = canonicalAccount(current.billingAccountName);
     if (!planned) {
       // Nothing was said at check time (preflight off, or no credentials then): say what happens now.
-      await logToEngine("info", describePlan(inputs, accountBefore, false), inputs.__urn ?? "");
+      await logToEngine("info", describePlan(inputs, accountBefore, false), urn ?? "");
     }
-    const info =
-      accountBefore === inputs.billingAccount
-        ? current
-        : await this.billing().updateProjectBillingInfo(inputs.projectId, inputs.billingAccount);
+    let info = current;
+    if (accountBefore === inputs.billingAccount) {
+      restoreTo ??= this.journal.restoreTargetFor(urn, inputs.projectId, accountBefore) ?? accountBefore;
+    } else {
+      restoreTo ??= accountBefore;
+      // Before the write: if this run dies after it, the next run still knows where restore returns.
+      this.journal.recordWrite(urn, inputs.projectId, restoreTo, inputs.billingAccount);
+      info = await this.billing().updateProjectBillingInfo(inputs.projectId, inputs.billingAccount);
+    }
     // Only a link that was made (or adopted) protects the project from a delete later in this run.
     claimProject(inputs.projectId);
-    return { accountBefore, info };
+    return { restoreTo, info };
   }
 
   private billing(): CloudBillingClient {
@@ -348,7 +369,9 @@ export class ProjectBillingLinkProvider implements Provider {
     }
     this.observations.record(inputs.projectId, current);
     const live = canonicalAccount(current.billingAccountName);
-    const destroy = creating ? describeDestroy(inputs, live) : "";
+    const restoreTo =
+      live === inputs.billingAccount ? this.journal.restoreTargetFor(urn, inputs.projectId, live) : undefined;
+    const destroy = creating ? describeDestroy(inputs, live, restoreTo) : "";
     await logToEngine("info", `${describePlan(inputs, live, true)}${destroy}`, urn);
   }
 
