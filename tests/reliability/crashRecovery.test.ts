@@ -200,4 +200,41 @@ describe("crash recovery", () => {
       durationMs: Date.now() - started,
     });
   });
+
+  test("a forced replace keeps the account restore returns to", async () => {
+    const started = Date.now();
+    const env = await stackWithProjectsInPlace();
+    await env.declare([{ name: "app", projectId: "team-03", billingAccount: ACCOUNTS.main }]);
+    await env.stack.up();
+    const state = await env.stack.exportStack();
+    const urn = (state.deployment.resources as Array<{ urn: string }>).find((r) =>
+      r.urn.endsWith("::app"),
+    )!.urn;
+    env.emulator.clearLog();
+    const replaced = await env.cli(["up", "--yes", "--skip-preview", "--replace", urn]);
+    assert.equal(replaced.code, 0, replaced.stdout + replaced.stderr);
+    assert.equal(
+      providerCalls(env.emulator)["projects.updateBillingInfo"] ?? 0,
+      0,
+      "the replace writes nothing",
+    );
+    assert.doesNotMatch(replaced.stdout, /will no longer return it/);
+    const after = await env.stack.exportStack();
+    const app = (
+      after.deployment.resources as Array<{ urn: string; outputs?: Record<string, unknown> }>
+    ).find((r) => r.urn === urn);
+    assert.equal(app?.outputs?.previousBillingAccount, ACCOUNTS.sandbox);
+    await env.stack.destroy();
+    assert.equal(await env.liveAccount("team-03"), ACCOUNTS.sandbox);
+    recordScenario({
+      scenario: "forced replace",
+      test: "crashRecovery.test.ts › a forced replace keeps the account restore returns to",
+      faults: "pulumi up --replace of a restore link (create-before-delete of the same project)",
+      outcome: "no write; the replacement recorded the account before the stack; destroy restored it",
+      lost: 0,
+      leaked: 0,
+      retries: 0,
+      durationMs: Date.now() - started,
+    });
+  });
 });
