@@ -45,6 +45,9 @@ export interface HintRow {
 
 /** Which role grants a permission, and on which resource it must be granted. */
 export function roleForPermission(permission: string): string {
+  // Listing an account's projects is a viewer's permission (docs/cloud-billing-api.md §2); linking is a user's.
+  if (permission === "billing.resourceAssociations.list")
+    return "roles/billing.viewer on the billing account";
   if (permission.startsWith("billing.resourceAssociations."))
     return "roles/billing.user on the billing account";
   if (permission.startsWith("resourcemanager.projects.") && permission.endsWith("BillingAssignment")) {

@@ -148,6 +148,19 @@ describe("error mapping (classify by fields)", () => {
     );
   });
 
+  it("listing an account's projects is a viewer's permission, not a user's", () => {
+    const e = make(
+      403,
+      status(403, "PERMISSION_DENIED", "denied", [
+        errorInfo("IAM_PERMISSION_DENIED", { permission: "billing.resourceAssociations.list" }),
+      ]),
+    );
+    assert.match(
+      e.hint ?? "",
+      /billing\.resourceAssociations\.list: grant roles\/billing\.viewer on the billing account/,
+    );
+  });
+
   it("IAM on the project → roles/billing.projectManager or owner", () => {
     const e = make(
       403,
