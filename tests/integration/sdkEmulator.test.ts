@@ -181,9 +181,11 @@ describe("sdk × emulator: credential kinds", () => {
 
   it("gcloud ADC file under CLOUDSDK_CONFIG, needing a quota project", async () => {
     const cfg = mkdtempSync(join(dir, "gcloud-"));
+    // gcloud writes its ADC file 0600; a looser mode would add a warning to describeCredentials().
     writeFileSync(
       join(cfg, "application_default_credentials.json"),
       authorizedUser("emu-rt-alice-adc", ADC_CLIENT, ADC_SECRET),
+      { mode: 0o600 },
     );
     // Without a quota project: Google's "requires a quota project" 403, with the actionable hint.
     await assert.rejects(

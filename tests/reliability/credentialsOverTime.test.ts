@@ -77,8 +77,9 @@ describe("credentials over time", () => {
     const size = 20;
     const env = await fleetStack({ size, accessTokenLifetimeSeconds: LIFETIME_S });
     await env.declare(fleetLinks(size));
-    // One link at a time, each call 1.2 s: the run lasts well over two token lifetimes.
-    env.emulator.setKnobs({ latencyMs: 1200 });
+    // One link at a time, at least two calls a link, each 1.6 s: the run lasts over two token lifetimes
+    // by construction (40 × 1.6 s = 64 s), however fast the machine is.
+    env.emulator.setKnobs({ latencyMs: 1600 });
     env.emulator.clearLog();
     const started = Date.now();
     const up = await env.cli(["up", "--yes", "--skip-preview", "--parallel", "1"]);

@@ -13,7 +13,7 @@ import { startEmulator } from "../../emulator/src";
 import { cleanupAfterEach } from "../support/cleanups";
 import { ACCOUNTS, createBillingStack, LINKS_PROGRAM, writeCredentialsFile } from "../support/billingStack";
 import { TEST_PASSPHRASE } from "../support/engine";
-import { TEST_RUN_MARKER } from "../support/processTree";
+import { markedProcesses, TEST_RUN_MARKER } from "../support/processTree";
 import { recordScenario } from "./support/scenarioResults";
 
 const cleanups = cleanupAfterEach();
@@ -44,19 +44,6 @@ function tarballLayout(): string {
 }
 
 /** Processes still carrying a stack's marker. */
-function markedProcesses(run: string): number {
-  let count = 0;
-  for (const entry of fs.readdirSync("/proc")) {
-    try {
-      if (fs.readFileSync(`/proc/${entry}/environ`, "latin1").includes(`${TEST_RUN_MARKER}=${run}\0`))
-        count++;
-    } catch {
-      // gone
-    }
-  }
-  return count;
-}
-
 describe("the suite itself", () => {
   test("a Pulumi CLI on PATH outside a bin/ folder drives a stack", async () => {
     const started = Date.now();
@@ -155,7 +142,7 @@ describe("the suite itself", () => {
     }
     const run = env.envVars[TEST_RUN_MARKER];
     assert.ok(run);
-    assert.equal(await markedProcesses(run), 0, "the CLI, language host and provider are all gone");
+    assert.deepEqual(markedProcesses(run), [], "the CLI, language host and provider are all gone");
     const elapsed = Date.now() - started;
     recordScenario({
       scenario: "suite: hung engine call",

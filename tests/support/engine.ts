@@ -85,7 +85,9 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     )
     .catch((err: unknown) => {
       fs.rmSync(stateDir, { recursive: true, force: true });
-      throw new Error(`could not create a test stack with the Pulumi CLI in ${engine.binDir}: ${String(err)}`);
+      throw new Error(
+        `could not create a test stack with the Pulumi CLI in ${engine.binDir}: ${String(err)}`,
+      );
     });
   const bounded = boundedStack(stack, run);
   if (options.config) await bounded.setAllConfig(options.config);
@@ -104,7 +106,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
         }),
       ),
     async cleanup() {
-      killMarkedProcesses(run); // leftovers of a killed or timed-out run hold the stack's lock
+      await killMarkedProcesses(run); // leftovers of a killed or timed-out run hold the stack's lock
       await withinBound("removeStack", run, stack.workspace.removeStack(stack.name, { force: true })).catch(
         () => undefined,
       );
@@ -131,19 +133,28 @@ function boundedStack(stack: Stack, run: string): Stack {
 async function withinBound<T>(what: string, run: string, call: Promise<T>): Promise<T> {
   const boundMs = engineCallTimeoutMs();
   let timer: NodeJS.Timeout | undefined;
+  let expiry: Promise<never> | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const killed = killMarkedProcesses(run);
-      reject(
-        new Error(
-          `${what} did not finish within ${boundMs / 1000} s; killed its ${killed} engine ` +
-            "process(es). Raise GCP_BILLING_LINK_ENGINE_CALL_TIMEOUT_MS if the machine is just slow.",
-        ),
+      const bound = `${what} did not finish within ${boundMs / 1000} s`;
+      const hint = "Raise GCP_BILLING_LINK_ENGINE_CALL_TIMEOUT_MS if the machine is just slow.";
+      expiry = killMarkedProcesses(run).then(
+        (killed) => {
+          throw new Error(`${bound}; killed its ${killed} engine process(es). ${hint}`);
+        },
+        (e: Error) => {
+          throw new Error(`${bound}, and ${e.message}. ${hint}`);
+        },
       );
+      expiry.catch(reject);
     }, boundMs);
   });
   try {
     return await Promise.race([call, expired]);
+  } catch (err) {
+    // The call failed because the bound killed its processes: the bound is the news, not the SIGKILL.
+    if (expiry) return await expiry;
+    throw err;
   } finally {
     clearTimeout(timer);
   }

@@ -45,24 +45,50 @@ function signal(pid: number, name: NodeJS.Signals): void {
 export const TEST_RUN_MARKER = "GCP_BILLING_LINK_TEST_RUN";
 
 /**
- * SIGKILLs every process whose environment carries `TEST_RUN_MARKER=<run>`: a stack's CLI, language
- * hosts and providers, orphaned or not, found even after their parent died.
+ * Processes whose environment carries `TEST_RUN_MARKER=<run>` and that still run. A zombie (exited, not
+ * yet reaped: this container's PID 1 reaps nobody) holds no socket and writes nothing, so it is not one.
  */
-export function killMarkedProcesses(run: string): number {
+export function markedProcesses(run: string): number[] {
   const needle = Buffer.from(`\0${TEST_RUN_MARKER}=${run}\0`);
   const marked: number[] = [];
-  if (!fs.existsSync("/proc")) return 0; // Linux only: elsewhere the jest time limit is the only bound
+  if (!fs.existsSync("/proc")) return marked; // Linux only: elsewhere the jest time limit is the only bound
   for (const entry of fs.readdirSync("/proc")) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
     try {
       const environ = Buffer.concat([Buffer.from([0]), fs.readFileSync(`/proc/${pid}/environ`)]);
-      if (environ.includes(needle)) marked.push(pid);
+      if (environ.includes(needle) && !isZombie(pid)) marked.push(pid);
     } catch {
       // gone, or not ours to read
     }
   }
-  for (const pid of marked) signal(pid, "SIGSTOP");
-  for (const pid of marked) signal(pid, "SIGKILL");
-  return marked.length;
+  return marked;
+}
+
+function isZombie(pid: number): boolean {
+  // /proc/<pid>/stat is "pid (comm) state ...", and comm may itself hold spaces or parentheses.
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "latin1");
+  return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+}
+
+/**
+ * SIGKILLs every process whose environment carries `TEST_RUN_MARKER=<run>` (a stack's CLI, language hosts
+ * and providers, orphaned or not, found even after their parent died), and waits until none still runs:
+ * a SIGKILLed process lingers while the kernel tears it down. Returns how many it killed.
+ */
+export async function killMarkedProcesses(run: string, waitMs = 10_000): Promise<number> {
+  const killed = new Set<number>();
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const live = markedProcesses(run);
+    if (live.length === 0) return killed.size;
+    if (Date.now() > deadline)
+      throw new Error(`processes ${live.join(", ")} of test run ${run} outlived SIGKILL for ${waitMs} ms`);
+    for (const pid of live) signal(pid, "SIGSTOP");
+    for (const pid of live) {
+      signal(pid, "SIGKILL");
+      killed.add(pid);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
