@@ -3,7 +3,7 @@
  * proto3-JSON omits default values (docs/cloud-billing-api.md §4), so every missing string reads as "" and
  * every missing bool as false; explicit "" / false / absent are treated identically.
  */
-import { z } from "zod";
+import { z } from "zod/v3";
 import type { RetryPolicy } from "./retry";
 
 export interface ProjectBillingInfo {
