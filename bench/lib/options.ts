@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- options]`: which sections run, at which sizes, how many times. The full run is what
  * BENCHMARKS.md reports; `--quick` runs every section once at a tiny size, so a test can check that the
- * harness still works end to end (it asserts no timings).
+ * harness still works end to end (it asserts no timings). Options: --quick, --reps N, --only a,b,
+ * --engine-sizes 10,50, --limiter-sizes 100,280, --package DIR (another build of the package), --out DIR.
  */
 import * as path from "node:path";
 
@@ -64,8 +65,15 @@ export function parseOptions(argv: readonly string[], root: string): BenchOption
   if (unknown.length > 0)
     throw new Error(`unknown section(s) ${unknown.join(", ")}; known: ${SECTIONS.join(", ")}`);
   const sizes = { ...(quick ? QUICK : FULL) };
-  const engineSizes = value("--engine-sizes");
-  if (engineSizes) sizes.engine = engineSizes.split(",").map(Number);
+  const list = (name: string): number[] | undefined => {
+    const text = value(name);
+    if (text === undefined) return undefined;
+    const numbers = text.split(",").map(Number);
+    if (numbers.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`${name} takes sizes like 10,50`);
+    return numbers;
+  };
+  sizes.engine = list("--engine-sizes") ?? sizes.engine;
+  sizes.limiter = list("--limiter-sizes") ?? sizes.limiter;
   const packageDir = value("--package");
   return {
     quick,
