@@ -35,6 +35,8 @@ export interface ProbeRecord {
   configureMs?: number;
   firstHttpAtMs?: number;
   firstTokenAtMs?: number;
+  /** The first token request, from sent to answered. */
+  firstTokenMs?: number;
   cpuMs: number;
   wallMs: number;
   maxRssKiB: number;

@@ -42,7 +42,14 @@ if (dir && process.argv.some((a) => a.includes("dynamic-provider"))) {
     const where =
       typeof args[0] === "string" ? args[0] : args[0] instanceof URL ? args[0].pathname : (target.path ?? "");
     if (/\/token(\?|$)/.test(where) && record.firstTokenAtMs === undefined) {
-      req.once("response", (res) => res.once("end", () => (record.firstTokenAtMs ??= performance.now())));
+      const sent = performance.now();
+      req.once("response", (res) =>
+        res.once("end", () => {
+          if (record.firstTokenAtMs !== undefined) return;
+          record.firstTokenAtMs = performance.now();
+          record.firstTokenMs = record.firstTokenAtMs - sent;
+        }),
+      );
     }
     if (record.firstHttpAtMs === undefined) record.firstHttpAtMs = performance.now();
     return req;

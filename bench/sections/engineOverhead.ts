@@ -55,6 +55,7 @@ interface ProcessFigures {
   runtimeRequireMs?: Summary;
   configureMs?: Summary;
   firstTokenAtMs?: Summary;
+  firstTokenMs?: Summary;
   cpuMs: Summary;
   maxRssMiB: Summary;
 }
@@ -184,6 +185,10 @@ function processFigures(records: ProbeRecord[]): ProcessFigures {
     ...optional(
       "firstTokenAtMs",
       of((r) => r.firstTokenAtMs),
+    ),
+    ...optional(
+      "firstTokenMs",
+      of((r) => r.firstTokenMs),
     ),
   };
 }
