@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["scripts/**/*.js", "tests/**/fixtures/**/*.js"],
+    files: ["scripts/**/*.js", "tests/**/fixtures/**/*.js", "bench/**/*.js"],
     languageOptions: {
       sourceType: "commonjs",
       globals: {

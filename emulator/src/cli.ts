@@ -33,6 +33,7 @@ interface CliOptions {
   failureStatus?: number;
   dropConnectionRate?: number;
   propagationDelayReads?: number;
+  staleWriteResponses?: boolean;
   strictReadonlyScope?: boolean;
   printDefaults?: boolean;
   closedAccountLinkRejected?: boolean;
@@ -48,6 +49,7 @@ function knobsFrom(o: CliOptions): Partial<Knobs> {
   if (o.failureStatus === 500 || o.failureStatus === 503) k.failureStatus = o.failureStatus;
   if (o.dropConnectionRate !== undefined) k.dropConnectionRate = o.dropConnectionRate;
   if (o.propagationDelayReads !== undefined) k.propagationDelayReads = o.propagationDelayReads;
+  if (o.staleWriteResponses) k.staleWriteResponses = true;
   if (o.strictReadonlyScope) k.strictReadonlyScope = true;
   if (o.printDefaults) k.printDefaults = true;
   if (o.closedAccountLinkRejected) k.closedAccountLinkRejected = true;
@@ -93,6 +95,7 @@ async function main(argv: string[]): Promise<void> {
       "getBillingInfo reads that still see the old value after a write",
       integer(0),
     )
+    .option("--stale-write-responses", "a billing-info write answers with the value from before it")
     .option("--strict-readonly-scope", "reject cloud-billing.readonly on projects.getBillingInfo")
     .option("--print-defaults", "print default-valued proto3 fields")
     .option("--closed-account-link-rejected", "FAILED_PRECONDITION on links to closed accounts")

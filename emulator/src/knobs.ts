@@ -27,6 +27,11 @@ export const knobsSchema = z.strictObject({
   /** After a billing-info write, this many getBillingInfo reads still see the previous value. */
   propagationDelayReads: z.number().int().nonnegative(),
   /**
+   * A billing-info write answers with what the project showed before it, as a lagging replica would (the
+   * writer does not see its own write either); by default the write's response shows the write.
+   */
+  staleWriteResponses: z.boolean(),
+  /**
    * Reject cloud-billing.readonly on projects.getBillingInfo (Google's prose docs vs discovery,
    * docs/cloud-billing-api.md §2.1).
    */
@@ -53,6 +58,7 @@ export const DEFAULT_KNOBS: Readonly<Knobs> = Object.freeze({
   failNext: [],
   dropConnectionRate: 0,
   propagationDelayReads: 0,
+  staleWriteResponses: false,
   strictReadonlyScope: false,
   printDefaults: false,
   closedAccountLinkRejected: false,

@@ -126,7 +126,7 @@ export function settingsFromConfig(config: ConfigSource): ProviderSettings {
         `${configKey("requestsPerMinute")} must be a positive number (your Cloud Billing quota, e.g. 975), got "${rate}"`,
       );
     } else {
-      client.rateLimit = { requestsPerSecond: perMinute / 60 };
+      client.rateLimit = { requestsPerMinute: perMinute };
     }
   }
   const attemptTimeoutMs = seconds("requestTimeoutSeconds");

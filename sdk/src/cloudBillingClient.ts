@@ -87,8 +87,10 @@ export class CloudBillingClient {
 
   /**
    * PUT billingInfo; `billingAccount` in either accepted form, or "" to unlink (which stops paid
-   * services). Then reads back until the new `billingAccountName` is visible (readBack.ts) and returns
-   * what it read; throws VerificationTimeoutError if it never becomes visible.
+   * services). Returns the write's own response when it shows the new `billingAccountName`, which is the
+   * usual case: a read-back would cost a second call per write to learn nothing. Only a response that
+   * disagrees (answered by a replica that had not seen the write) is followed by reads until the new value
+   * is visible (readBack.ts); VerificationTimeoutError if it never becomes visible.
    */
   async updateProjectBillingInfo(
     projectId: string,
@@ -103,7 +105,11 @@ export class CloudBillingClient {
       projectId: id,
       ...(target ? { billingAccountName: target } : {}),
     });
-    await this.#pipeline.execute({ ...spec, body: jsonBody({ billingAccountName: target }) }, opts);
+    const written = await this.#pipeline.execute(
+      { ...spec, body: jsonBody({ billingAccountName: target }) },
+      opts,
+    );
+    if (written.billingAccountName === target) return written;
     const read = () => this.getProjectBillingInfo(id, opts);
     return readBackUntil(read, id, target, this.#verify, this.#clock, opts.signal);
   }

@@ -4,7 +4,7 @@
  * §5.2 OAuth errors `{"error","error_description"}`. Anything else (HTML 404 pages, proxies) yields
  * only the status and a capped message. Classification uses fields, never message text.
  */
-import { z } from "zod";
+import { z } from "zod/v3";
 import { parseDurationMs } from "./retry";
 import type { Sanitizer } from "./sanitize";
 
@@ -37,7 +37,7 @@ export interface ParsedError {
   requiredScopes?: string[];
 }
 
-const Detail = z.looseObject({ "@type": z.string() });
+const Detail = z.object({ "@type": z.string() }).passthrough();
 const ErrorInfo = z.object({
   reason: z.string().optional(),
   domain: z.string().optional(),

@@ -1,7 +1,8 @@
 /**
- * Verification after a billing-info write. The API is eventually consistent (docs/cloud-billing-api.md
- * §9), so the client reads back, with backoff and a bounded number of reads, until
- * the new `billingAccountName` is visible.
+ * Verification after a billing-info write whose own response did not show the write. The API is eventually
+ * consistent (docs/cloud-billing-api.md §9), so the client then reads back, with backoff and a bounded
+ * number of reads, until the new `billingAccountName` is visible. A response that shows the write needs no
+ * read-back (cloudBillingClient.ts).
  */
 import { VerificationTimeoutError } from "./errors";
 import type { Clock, ProjectBillingInfo, VerifyOptions } from "./types";

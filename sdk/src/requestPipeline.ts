@@ -15,6 +15,7 @@ import { isZeroQuota, parseErrorBody } from "./errorParser";
 import { CloudBillingError } from "./errors";
 import type { HintContext } from "./hints";
 import { parseRetryAfter, runWithRetry, type AttemptResult, type RetryPolicy } from "./retry";
+import { OperationBudget } from "./operationBudget";
 import { makeSanitizer } from "./sanitize";
 import type { Authorization, RequestExecutor, RequestSpec } from "./requestSpec";
 import type { Semaphore } from "./throttle";
@@ -40,33 +41,40 @@ interface Operation {
    * attempt: a retry after an attempt timeout joins the refresh still in flight.
    */
   signal: AbortSignal;
+  /** Where waits for the rate quota are charged (not to the deadline). */
+  budget: OperationBudget;
 }
 
 export class RequestPipeline implements RequestExecutor {
   constructor(private readonly deps: PipelineDeps) {}
 
   /** Runs `spec` to a parsed value, or throws the sdk's typed error. */
-  execute<T>(spec: RequestSpec<T>, opts: CallOptions = {}): Promise<T> {
-    const deadlineMs = opts.deadlineMs ?? this.deps.policy.deadlineMs;
-    const deadline = AbortSignal.timeout(Math.max(1, deadlineMs));
-    const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
-    const operation: Operation = { replayed: false, signal };
-    // Each attempt times its own HTTP exchange (send), so runWithRetry's per-attempt signal is not used.
-    return runWithRetry((n) => this.attempt(spec, operation, n), {
-      policy: this.deps.policy,
-      deps: this.deps.clock,
-      deadlineMs,
-      signal: opts.signal,
-      method: spec.ctx.method,
-      resource: spec.ctx.resource,
-    });
+  async execute<T>(spec: RequestSpec<T>, opts: CallOptions = {}): Promise<T> {
+    const { policy, clock } = this.deps;
+    const deadlineMs = opts.deadlineMs ?? policy.deadlineMs;
+    const budget = new OperationBudget(deadlineMs, policy.throttleBudgetMs, () => clock.now(), opts.signal);
+    const operation: Operation = { replayed: false, signal: budget.signal, budget };
+    try {
+      // Each attempt times its own HTTP exchange (send), so runWithRetry's per-attempt signal is not used.
+      return await runWithRetry((n) => this.attempt(spec, operation, n), {
+        policy,
+        deps: clock,
+        deadlineMs,
+        signal: opts.signal,
+        method: spec.ctx.method,
+        resource: spec.ctx.resource,
+        budget,
+      });
+    } finally {
+      budget.end();
+    }
   }
 
   private async attempt<T>(spec: RequestSpec<T>, operation: Operation, n: number): Promise<AttemptResult<T>> {
     const auth = spec.auth === "bearer" ? this.deps.authorization() : undefined;
     let token = auth ? await this.authorize(auth, spec, operation) : undefined;
     if (typeof token === "object") return token;
-    let result = await this.send(spec, auth, token, n, operation.signal);
+    let result = await this.send(spec, auth, token, n, operation);
     if (
       auth &&
       token !== undefined &&
@@ -78,7 +86,7 @@ export class RequestPipeline implements RequestExecutor {
       operation.replayed = true;
       token = await this.authorize(auth, spec, operation, token);
       if (typeof token === "object") return token;
-      result = await this.send(spec, auth, token, n, operation.signal);
+      result = await this.send(spec, auth, token, n, operation);
     }
     return this.interpret(spec, auth, token, result);
   }
@@ -109,19 +117,30 @@ export class RequestPipeline implements RequestExecutor {
 
   /**
    * Waits for the rate limit and a concurrency slot (bounded by the operation), then makes one HTTP
-   * attempt, timed from when it is sent: queueing is not the service being slow.
+   * attempt, timed from when it is sent: queueing is not the service being slow. The rate limit's wait is
+   * charged to the throttling budget, not the deadline (operationBudget.ts).
    */
   private async send<T>(
     spec: RequestSpec<T>,
     auth: Authorization | undefined,
     token: string | undefined,
     attempt: number,
-    operationSignal: AbortSignal,
+    operation: Operation,
   ): Promise<HttpResult> {
+    const operationSignal = operation.signal;
     const headers = this.headers(spec, auth, token);
     if (spec.quota && auth) {
-      const waitMs = auth.limiter.reserve(this.deps.clock.now());
-      if (waitMs > 0) await this.deps.clock.sleep(waitMs, operationSignal);
+      const { clock } = this.deps;
+      // A 429 that arrives while this call waits for its slot holds it further (throttle.ts).
+      for (
+        let waitMs = auth.limiter.reserve(clock.now());
+        waitMs > 0;
+        waitMs = auth.limiter.heldMs(clock.now())
+      ) {
+        operation.budget.chargeThrottle(waitMs); // when it does not fit, the deadline ends the wait
+        await clock.sleep(waitMs, operationSignal);
+        if (operationSignal.aborted) return { kind: "network", code: "ATTEMPT_TIMEOUT" };
+      }
     }
     const release = await this.deps.semaphore.acquire(operationSignal);
     // Aborted while queued for a slot: the same outcome as an attempt that timed out on the wire.
@@ -192,8 +211,9 @@ export class RequestPipeline implements RequestExecutor {
       sanitize,
     });
     const now = this.deps.clock.now();
-    if (result.status === 429 && spec.quota) auth?.limiter.onThrottled(now);
     const serverDelayMs = parseRetryAfter(result.header("retry-after"), now) ?? parsed.retryDelayMs;
+    if (result.status === 429 && spec.quota && !isZeroQuota(parsed))
+      auth?.limiter.onThrottled(now, serverDelayMs);
     return {
       ok: false,
       outcome: {

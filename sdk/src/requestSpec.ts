@@ -4,7 +4,7 @@
  * pipeline) and the pipeline (which asks them for tokens) depend on this file, not on each other.
  */
 import type { HintContext } from "./hints";
-import type { AdaptiveRateLimiter } from "./throttle";
+import type { SlidingWindowLimiter } from "./throttle";
 import type { HttpBody } from "./transport";
 import type { CallOptions, Parse } from "./types";
 
@@ -51,7 +51,7 @@ export interface AccessTokenSource {
 /** What the credential contributes to a call; resolved lazily by the client. */
 export interface Authorization {
   tokens: AccessTokenSource;
-  limiter: AdaptiveRateLimiter;
+  limiter: SlidingWindowLimiter;
   quotaProject?: string;
   secrets: readonly string[];
   /** Which credential is in use, for the hints of every failure. */

@@ -7,8 +7,13 @@
 import { CancelledError, CloudBillingError, DeadlineExceededError } from "./errors";
 
 export interface RetryPolicy {
-  /** Overall budget for one logical operation, including waits. */
+  /** Overall budget for one logical operation, including waits, except the waits for the rate quota. */
   deadlineMs: number;
+  /**
+   * Budget for the waits for the rate quota in one operation (the client-side limiter's queue, a 429's
+   * Retry-After), on top of `deadlineMs` (operationBudget.ts).
+   */
+  throttleBudgetMs: number;
   /** Budget for one HTTP attempt (gaxios has no default timeout). */
   attemptTimeoutMs: number;
   /** Upper bound on attempts, including the first. */
@@ -25,6 +30,7 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   deadlineMs: 60_000,
+  throttleBudgetMs: 600_000,
   attemptTimeoutMs: 30_000,
   maxAttempts: 8,
   initialDelayMs: 500,
@@ -103,13 +109,15 @@ export function parseDurationMs(value: unknown): number | undefined {
 }
 
 export type RetryDecision =
-  | { retry: true; delayMs: number }
+  /** `throttled`: the wait is the server's Retry-After for a 429, charged to the throttling budget. */
+  | { retry: true; delayMs: number; throttled?: true }
   | { retry: false; why: "not-retryable" | "attempts-exhausted" | "deadline" };
 
 /**
  * Whether to retry after attempt number `attempt` (1-based) failed with `outcome`. A server-requested
  * delay is a floor: the wait is max(server delay, jittered backoff). If the wait would end past the
- * deadline we stop now rather than sleep and fail.
+ * deadline we stop now rather than sleep and fail. A 429 that says how long to wait is throttling, not
+ * failure: with `throttleRemainingMs` given, its wait is bounded by that budget instead of the deadline.
  */
 export function decideRetry(args: {
   outcome: AttemptOutcome;
@@ -118,6 +126,7 @@ export function decideRetry(args: {
   deadlineMs: number;
   policy: RetryPolicy;
   random: () => number;
+  throttleRemainingMs?: number;
 }): RetryDecision {
   const { outcome, attempt, elapsedMs, deadlineMs, policy, random } = args;
   if (!isRetryable(outcome, policy)) return { retry: false, why: "not-retryable" };
@@ -125,8 +134,21 @@ export function decideRetry(args: {
   const jittered = backoffMs(attempt, policy, random);
   const server = outcome.kind === "status" ? outcome.serverDelayMs : undefined;
   const delayMs = server === undefined ? jittered : Math.max(server, jittered);
+  const throttled = outcome.kind === "status" && outcome.httpStatus === 429 && server !== undefined;
+  if (throttled && args.throttleRemainingMs !== undefined) {
+    return delayMs <= args.throttleRemainingMs
+      ? { retry: true, delayMs, throttled: true }
+      : { retry: false, why: "deadline" };
+  }
   if (elapsedMs + delayMs >= deadlineMs) return { retry: false, why: "deadline" };
   return { retry: true, delayMs };
+}
+
+/** How an operation's time is charged (operationBudget.ts); without one, all of it counts to the deadline. */
+export interface RetryBudget {
+  elapsedMs(): number;
+  throttleRemainingMs(): number;
+  chargeThrottle(ms: number): boolean;
 }
 
 export type AttemptResult<T> =
@@ -152,15 +174,17 @@ export async function runWithRetry<T>(
     signal?: AbortSignal;
     method?: string;
     resource?: string;
+    budget?: RetryBudget;
   },
 ): Promise<T> {
-  const { policy, deps } = opts;
+  const { policy, deps, budget } = opts;
   const deadlineMs = opts.deadlineMs ?? policy.deadlineMs;
   const start = deps.now();
+  const elapsed = () => (budget ? budget.elapsedMs() : deps.now() - start);
   let lastError: CloudBillingError | undefined;
   for (let n = 1; ; n++) {
     throwIfAborted(opts.signal, opts.method, opts.resource, n - 1);
-    const remaining = deadlineMs - (deps.now() - start);
+    const remaining = deadlineMs - elapsed();
     if (remaining <= 0) throw deadlineError(opts.method, opts.resource, n - 1, lastError);
     const timeout = AbortSignal.timeout(Math.max(1, Math.min(policy.attemptTimeoutMs, remaining)));
     const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
@@ -171,10 +195,11 @@ export async function runWithRetry<T>(
     const decision = decideRetry({
       outcome: result.outcome,
       attempt: n,
-      elapsedMs: deps.now() - start,
+      elapsedMs: elapsed(),
       deadlineMs,
       policy,
       random: deps.random,
+      ...(budget ? { throttleRemainingMs: budget.throttleRemainingMs() } : {}),
     });
     if (!decision.retry) {
       if (decision.why === "deadline" && isRetryable(result.outcome, policy)) {
@@ -182,6 +207,7 @@ export async function runWithRetry<T>(
       }
       throw result.error.withAttempts(n);
     }
+    if (decision.throttled) budget?.chargeThrottle(decision.delayMs);
     await deps.sleep(decision.delayMs, opts.signal);
   }
 }

@@ -28,13 +28,12 @@ export function openSession(
   });
   const rate = {
     ...DEFAULT_RATE_LIMIT,
-    requestsPerSecond: options.rateLimit?.requestsPerSecond ?? DEFAULT_RATE_LIMIT.requestsPerSecond,
-    burst: options.rateLimit?.burst ?? DEFAULT_RATE_LIMIT.burst,
+    requestsPerMinute: options.rateLimit?.requestsPerMinute ?? DEFAULT_RATE_LIMIT.requestsPerMinute,
   };
   const { kind, source, quotaProject } = credential;
   return {
     tokens: tokenSourceFor(credential, choice, () => clock.now()),
-    limiter: rateLimiterFor(endpoints.apiRoot, quotaProject, rate, clock.now()),
+    limiter: rateLimiterFor(endpoints.apiRoot, quotaProject, rate),
     secrets: secretsOf(credential),
     credential: { credentialKind: kind, credentialSource: source },
     description: describe(credential),

@@ -1,9 +1,16 @@
 /**
  * Client-side flow control, shared process-wide so hundreds of links in one Pulumi stack do not
- * stampede the quota (Cloud Billing allows ~300 calls/min per quota project, docs/cloud-billing-api.md §8):
+ * stampede the quota (Cloud Billing allows 300 calls/min per quota project by default,
+ * docs/cloud-billing-api.md §8):
  * - a concurrency cap per API root;
- * - a token-bucket rate limit per (API root, quota project) that halves its rate on 429 and creeps
- *   back up on success (additive increase, multiplicative decrease).
+ * - a sliding-window rate limit per (API root, quota project): at most `requestsPerMinute` calls in any
+ *   window of a minute. A run that stays under the quota never waits (a token bucket paced it from the
+ *   21st call on), and one that goes past it is paced at exactly the quota. Any fixed one-minute window,
+ *   which is how Google and the emulator count, lies inside some sliding window, so the limiter never
+ *   admits more than the quota into one; against a refilling bucket of the same size it is also safe.
+ * - 429s, which mean that something this process cannot see (another pipeline on the same quota project)
+ *   spends the quota too: the limiter holds every call until the server's Retry-After has passed, and
+ *   halves its allowance once per such episode; each success wins back 5 % of the configured rate.
  * The limiter's arithmetic is pure given a `now` so it is unit-tested without waiting.
  */
 
@@ -65,74 +72,114 @@ export class Semaphore {
 }
 
 export interface RateLimiterConfig {
-  requestsPerSecond: number;
-  burst: number;
-  /** Never slow below this, so a burst of 429s cannot stall the process. */
-  minRequestsPerSecond: number;
+  /** Calls allowed in any window of `RATE_WINDOW_MS`; Infinity = no client-side limit. */
+  requestsPerMinute: number;
+  /** Never allow fewer than this per window after 429s, so a burst of 429s cannot stall the process. */
+  minRequestsPerMinute: number;
 }
 
 export const DEFAULT_RATE_LIMIT: Readonly<RateLimiterConfig> = Object.freeze({
-  requestsPerSecond: 5,
-  burst: 20,
-  minRequestsPerSecond: 0.2,
+  requestsPerMinute: 300,
+  minRequestsPerMinute: 12,
 });
 
-export class AdaptiveRateLimiter {
-  #rate: number;
-  #tokens: number;
-  #last: number;
+/**
+ * A minute, plus a margin for the time a request takes to reach the server: the server counts arrivals,
+ * the limiter counts sends, and a send admitted exactly a minute after another may arrive sooner after it.
+ */
+export const RATE_WINDOW_MS = 60_500;
+
+export class SlidingWindowLimiter {
   readonly #config: RateLimiterConfig;
+  #allowance: number;
+  /** Send times of the calls admitted in the last window, ascending; later ones are reservations. */
+  readonly #admitted: number[] = [];
+  /** No call is admitted before this (a 429's Retry-After). */
+  #heldUntil = 0;
+  #lastDecreaseMs = -Infinity;
 
-  constructor(config: RateLimiterConfig, nowMs: number) {
+  constructor(config: RateLimiterConfig) {
     this.#config = config;
-    this.#rate = config.requestsPerSecond;
-    this.#tokens = config.burst;
-    this.#last = nowMs;
+    this.#allowance = config.requestsPerMinute;
   }
 
-  get ratePerSecond(): number {
-    return this.#rate;
+  /** Calls currently allowed per window (the configured rate, lower after 429s). */
+  get allowance(): number {
+    return this.#allowance;
   }
 
-  /** Takes one slot; returns how long the caller must wait before sending (0 = now). */
+  /**
+   * Takes the earliest free slot; returns how long the caller must wait before sending (0 = now). Slots are
+   * handed out in order, so callers are served first come, first served.
+   */
   reserve(nowMs: number): number {
-    if (!Number.isFinite(this.#rate)) return 0;
-    this.#refill(nowMs);
-    this.#tokens -= 1;
-    return this.#tokens >= 0 ? 0 : Math.ceil((-this.#tokens / this.#rate) * 1000);
+    this.#forget(nowMs);
+    let at = Math.max(nowMs, this.#heldUntil);
+    const n = this.#admitted.length;
+    if (Number.isFinite(this.#allowance)) {
+      const limit = Math.max(1, Math.floor(this.#allowance));
+      if (n >= limit) at = Math.max(at, this.#admitted[n - limit] + RATE_WINDOW_MS);
+    }
+    at = Math.max(at, this.#admitted[n - 1] ?? at);
+    // Recorded even when unlimited: a first 429 then knows how much was too much.
+    this.#admitted.push(at);
+    return at - nowMs;
   }
 
-  /** Google said 429: halve the rate and empty the bucket. */
-  onThrottled(nowMs: number): void {
-    this.#refill(nowMs);
-    const current = Number.isFinite(this.#rate) ? this.#rate : this.#config.burst;
-    this.#rate = Math.max(this.#config.minRequestsPerSecond, current / 2);
-    this.#tokens = Math.min(this.#tokens, 0);
+  /** How much longer a call whose slot has come must still wait, because a 429 arrived meanwhile. */
+  heldMs(nowMs: number): number {
+    return Math.max(0, this.#heldUntil - nowMs);
   }
 
-  /** A success: grow back towards the configured rate by 5% of it. */
+  /**
+   * Google said 429: hold every call until `retryAfterMs` has passed, and halve the allowance, once per
+   * episode (the 429s of calls sent before the first one was answered tell nothing new). From unlimited,
+   * the allowance becomes half of what was sent in the last window.
+   */
+  onThrottled(nowMs: number, retryAfterMs?: number): void {
+    this.#forget(nowMs);
+    const newEpisode = nowMs >= this.#heldUntil && nowMs - this.#lastDecreaseMs >= 1000;
+    if (newEpisode) {
+      this.#lastDecreaseMs = nowMs;
+      const current = Number.isFinite(this.#allowance) ? this.#allowance : this.#sentBefore(nowMs);
+      this.#allowance = Math.max(this.#config.minRequestsPerMinute, current / 2);
+    }
+    if (retryAfterMs === undefined) return;
+    this.#heldUntil = Math.max(this.#heldUntil, nowMs + retryAfterMs);
+    // The server said when it admits calls again, which accounts for what was sent so far: counting those
+    // sends again would keep this process waiting up to a minute longer than the server asks.
+    this.#admitted.splice(0, this.#admitted.filter((t) => t <= nowMs).length);
+  }
+
+  /** A success: grow back towards the configured rate by 5 % of it (10 % at a time when unlimited). */
   onSuccess(): void {
-    if (!Number.isFinite(this.#config.requestsPerSecond)) {
-      // Unlimited by configuration: recover fully once 429s stop.
-      this.#rate = this.#rate * 1.1 >= 1000 ? Infinity : this.#rate * 1.1;
+    if (this.#allowance === this.#config.requestsPerMinute) return;
+    if (!Number.isFinite(this.#config.requestsPerMinute)) {
+      this.#allowance = this.#allowance * 1.1 >= 100_000 ? Infinity : this.#allowance * 1.1;
       return;
     }
-    this.#rate = Math.min(this.#config.requestsPerSecond, this.#rate + this.#config.requestsPerSecond * 0.05);
+    this.#allowance = Math.min(
+      this.#config.requestsPerMinute,
+      this.#allowance + this.#config.requestsPerMinute * 0.05,
+    );
   }
 
-  #refill(nowMs: number): void {
-    const elapsed = Math.max(0, nowMs - this.#last) / 1000;
-    this.#last = nowMs;
-    // An unlimited rate refills the bucket at once; elapsed·Infinity would be NaN when no time passed,
-    // and a NaN bucket never makes anyone wait again.
-    this.#tokens = Number.isFinite(this.#rate)
-      ? Math.min(this.#config.burst, this.#tokens + elapsed * this.#rate)
-      : this.#config.burst;
+  /** Calls sent (not merely reserved) in the window before `nowMs`, at least the minimum. */
+  #sentBefore(nowMs: number): number {
+    const sent = this.#admitted.filter((t) => t <= nowMs).length;
+    return Math.max(this.#config.minRequestsPerMinute, sent);
+  }
+
+  /** Sends older than a window can no longer delay anyone. */
+  #forget(nowMs: number): void {
+    let stale = 0;
+    while (stale < this.#admitted.length && this.#admitted[stale] <= nowMs - RATE_WINDOW_MS) stale++;
+    if (stale > 0) this.#admitted.splice(0, stale);
   }
 }
 
 const semaphores = new Map<string, Semaphore>();
-const limiters = new Map<string, AdaptiveRateLimiter>();
+const limiters = new Map<string, SlidingWindowLimiter>();
 
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 16;
 
@@ -153,12 +200,11 @@ export function rateLimiterFor(
   apiRoot: string,
   quotaProject: string | undefined,
   config: RateLimiterConfig,
-  nowMs: number,
-): AdaptiveRateLimiter {
-  const key = `${apiRoot}\u0000${quotaProject ?? ""}\u0000${config.requestsPerSecond}\u0000${config.burst}`;
+): SlidingWindowLimiter {
+  const key = `${apiRoot}\u0000${quotaProject ?? ""}\u0000${config.requestsPerMinute}`;
   let l = limiters.get(key);
   if (!l) {
-    l = new AdaptiveRateLimiter(config, nowMs);
+    l = new SlidingWindowLimiter(config);
     limiters.set(key, l);
   }
   return l;

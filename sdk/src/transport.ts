@@ -6,7 +6,7 @@
  */
 import { Gaxios, type GaxiosOptionsPrepared, type GaxiosResponse } from "gaxios";
 import type { AuthClient } from "google-auth-library";
-import { z } from "zod";
+import { z } from "zod/v3";
 import { REDACTED } from "./sanitize";
 
 /** A request body already serialised, with its content type. */

@@ -3,7 +3,7 @@
  * proto3-JSON omits default values (docs/cloud-billing-api.md §4), so every missing string reads as "" and
  * every missing bool as false; explicit "" / false / absent are treated identically.
  */
-import { z } from "zod";
+import { z } from "zod/v3";
 import type { RetryPolicy } from "./retry";
 
 export interface ProjectBillingInfo {
@@ -107,10 +107,12 @@ export interface EndpointsOptions {
 export type ResolvedEndpoints = Required<EndpointsOptions>;
 
 export interface RateLimitOptions {
-  /** Sustained requests per second per (API root, quota project). Default 5 (= Google's 300/min). */
-  requestsPerSecond?: number;
-  /** Requests allowed in a burst before pacing starts. Default 20. */
-  burst?: number;
+  /**
+   * Calls allowed in any 60 s window per (API root, quota project): a run that stays under it never waits,
+   * and one that goes past it is paced at exactly this rate. Default 300 (Google's default quota); set it
+   * to your project's quota. `Infinity` turns the client-side limit off (429s still slow it down).
+   */
+  requestsPerMinute?: number;
 }
 
 /** Time and randomness, injectable so tests need no real waiting. */
@@ -120,8 +122,9 @@ export interface Clock {
   random(): number;
 }
 
+/** The read-back after a write whose own response did not show it (readBack.ts). */
 export interface VerifyOptions {
-  /** Reads after a write before giving up. Default 8. */
+  /** Reads after such a write before giving up. Default 8. */
   maxReads?: number;
   /** Delay before the second read; doubles each time. Default 250 ms. */
   initialDelayMs?: number;

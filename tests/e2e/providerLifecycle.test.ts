@@ -79,6 +79,11 @@ describe("ProjectBillingLink lifecycle", () => {
       env.emulator.clearLog();
       const up = await env.stack.up({ refresh: true });
       assert.deepEqual(up.summary.resourceChanges, { same: 1, update: 1 });
+      // The refresh's read is the one the repair is planned and written on: 1 read and 1 PUT (issue 15; the
+      // plan used to read the drifted project again).
+      const calls = providerCalls(env.emulator);
+      assert.equal(calls["projects.getBillingInfo"], 1);
+      assert.equal(calls["projects.updateBillingInfo"], 1);
       assert.equal(await env.liveAccount("demo-app-prod"), ACCOUNTS.sandbox);
       const preview = await env.stack.preview({ refresh: true, expectNoChanges: true });
       assert.deepEqual(preview.changeSummary, { same: 2 });

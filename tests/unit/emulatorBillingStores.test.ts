@@ -81,6 +81,7 @@ const outsider = callerFor(OUTSIDER);
 function defaultKnobs(): BillingKnobs {
   return {
     propagationDelayReads: 0,
+    staleWriteResponses: false,
     closedAccountLinkRejected: false,
     deletedProjectsCountTowardQuota: false,
   };

@@ -268,7 +268,7 @@ describe("settingsFromConfig", () => {
   test("requestsPerMinute sets the client-side rate; a bad value names the key", () => {
     assert.equal(settingsFromConfig(config({})).client.rateLimit, undefined);
     const raised = settingsFromConfig(config({ "gcp-billing:requestsPerMinute": "975" }));
-    assert.deepEqual(raised.client.rateLimit, { requestsPerSecond: 975 / 60 });
+    assert.deepEqual(raised.client.rateLimit, { requestsPerMinute: 975 });
     for (const bad of ["0", "-5", "fast"]) {
       assert.throws(
         () => settingsFromConfig(config({ "gcp-billing:requestsPerMinute": bad })),

@@ -26,6 +26,7 @@ const AT = "at-unit-SECRET-access-0123456789";
 
 let g: FakeGoogle;
 let sleeps: number[] = [];
+let slept = 0;
 const isToken = (r: RecordedRequest) => r.path === "/token";
 const isApi = (r: RecordedRequest) => r.path.startsWith("/v1/");
 
@@ -36,6 +37,7 @@ afterAll(() => g.close());
 beforeEach(() => {
   g.requests.length = 0;
   sleeps = [];
+  slept = 0;
   clearTokenCacheForTests();
   resetThrottlesForTests();
 });
@@ -45,12 +47,14 @@ function client(extra: Partial<CloudBillingClientOptions> = {}): CloudBillingCli
     credentials: { refreshToken: RT, clientId: "cid", clientSecret: SECRET },
     endpoints: { apiRoot: g.url, tokenUrl: `${g.url}token`, tokenInfoUrl: `${g.url}tokeninfo` },
     env: {},
-    rateLimit: { requestsPerSecond: Infinity },
+    rateLimit: { requestsPerMinute: Infinity },
+    // Sleeping returns at once but moves this clock on, as waiting would.
     clock: {
-      now: () => Date.now(),
+      now: () => Date.now() + slept,
       random: () => 0,
       sleep: async (ms) => {
         sleeps.push(ms);
+        slept += ms;
       },
     },
     ...extra,
@@ -247,16 +251,35 @@ describe("CloudBillingClient against a fake server", () => {
     assert.equal(g.count(isApi), 1, "FAILED_PRECONDITION is not retried");
   });
 
-  it("update: PUTs the canonical name, then reads back until visible", async () => {
+  it("update: PUTs the canonical name and returns the PUT's response when it shows the write", async () => {
+    serve((r, res) =>
+      r.method === "PUT"
+        ? json(res, 200, {
+            projectId: "p-unit",
+            billingAccountName: "billingAccounts/01A2B3-C4D5E6-F7A8B9",
+            billingEnabled: true,
+          })
+        : json(res, 200, { projectId: "p-unit" }),
+    );
+    const info = await client().updateProjectBillingInfo("p-unit", " billingAccounts/01a2b3-c4d5e6-f7a8b9 ");
+    assert.deepEqual(info, {
+      name: "projects/p-unit/billingInfo",
+      projectId: "p-unit",
+      billingAccountName: "billingAccounts/01A2B3-C4D5E6-F7A8B9",
+      billingEnabled: true,
+    });
+    assert.deepEqual(
+      g.requests.filter(isApi).map((r) => r.method),
+      ["PUT"],
+      "no read-back: it would cost a call per write to learn what the response said",
+    );
+  });
+
+  it("update: a PUT response that does not show the write is read back until visible", async () => {
     let gets = 0;
     serve((r, res) => {
-      if (r.method === "PUT")
-        return json(res, 200, {
-          projectId: "p-unit",
-          billingAccountName: "billingAccounts/01A2B3-C4D5E6-F7A8B9",
-          billingEnabled: true,
-        });
-      // Eventual consistency: the first two reads still show the old state.
+      // A lagging replica answered the PUT itself, and the first two reads too.
+      if (r.method === "PUT") return json(res, 200, { projectId: "p-unit" });
       return ++gets <= 2
         ? json(res, 200, { projectId: "p-unit" })
         : json(res, 200, {

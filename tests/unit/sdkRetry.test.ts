@@ -18,7 +18,8 @@ import {
   type AttemptOutcome,
   type AttemptResult,
 } from "../../sdk/src/retry";
-import { AdaptiveRateLimiter, Semaphore } from "../../sdk/src/throttle";
+import { OperationBudget } from "../../sdk/src/operationBudget";
+import { RATE_WINDOW_MS, Semaphore, SlidingWindowLimiter } from "../../sdk/src/throttle";
 import { refreshThresholdMs } from "../../sdk/src/tokenProvider";
 
 const P = DEFAULT_RETRY_POLICY;
@@ -37,6 +38,7 @@ describe("default policy", () => {
       },
       {
         deadlineMs: 60_000,
+        throttleBudgetMs: 600_000,
         attemptTimeoutMs: 30_000,
         maxAttempts: 8,
         initialDelayMs: 500,
@@ -148,6 +150,30 @@ describe("decideRetry", () => {
   });
   it("never retries 403", () => {
     assert.deepEqual(decideRetry({ ...base, outcome: status(403) }), { retry: false, why: "not-retryable" });
+  });
+  it("a 429 with Retry-After may wait past the deadline, within the throttling budget", () => {
+    const late = { ...base, elapsedMs: 50_000, outcome: status(429, { serverDelayMs: 58_000 }) };
+    assert.deepEqual(decideRetry(late), { retry: false, why: "deadline" }, "no budget: the deadline rules");
+    assert.deepEqual(decideRetry({ ...late, throttleRemainingMs: 60_000 }), {
+      retry: true,
+      delayMs: 58_000,
+      throttled: true,
+    });
+    assert.deepEqual(decideRetry({ ...late, throttleRemainingMs: 50_000 }), {
+      retry: false,
+      why: "deadline",
+    });
+  });
+  it("a 429 without a delay, or a 503 with one, stays within the deadline", () => {
+    const budget = { elapsedMs: 59_900, throttleRemainingMs: 600_000 };
+    assert.deepEqual(decideRetry({ ...base, ...budget, outcome: status(429) }), {
+      retry: false,
+      why: "deadline",
+    });
+    assert.deepEqual(decideRetry({ ...base, ...budget, outcome: status(503, { serverDelayMs: 5000 }) }), {
+      retry: false,
+      why: "deadline",
+    });
   });
 });
 
@@ -263,34 +289,108 @@ describe("runWithRetry", () => {
   });
 });
 
-describe("AdaptiveRateLimiter", () => {
-  it("allows a burst, then paces at the configured rate", () => {
-    const l = new AdaptiveRateLimiter({ requestsPerSecond: 5, burst: 2, minRequestsPerSecond: 0.1 }, 0);
-    assert.deepEqual([l.reserve(0), l.reserve(0), l.reserve(0), l.reserve(0)], [0, 0, 200, 400]);
+describe("SlidingWindowLimiter", () => {
+  const W = RATE_WINDOW_MS;
+  const limiter = (requestsPerMinute: number, minRequestsPerMinute = 1) =>
+    new SlidingWindowLimiter({ requestsPerMinute, minRequestsPerMinute });
+
+  it("admits up to the quota at once: a run under it never waits", () => {
+    const l = limiter(300);
+    for (let i = 0; i < 300; i++) assert.equal(l.reserve(i * 10), 0, `call ${i + 1}`);
   });
-  it("halves the rate on 429 and recovers on success", () => {
-    const l = new AdaptiveRateLimiter({ requestsPerSecond: 10, burst: 1, minRequestsPerSecond: 1 }, 0);
-    l.onThrottled(0);
-    assert.equal(l.ratePerSecond, 5);
-    l.onThrottled(0);
-    l.onThrottled(0);
-    l.onThrottled(0);
-    assert.equal(l.ratePerSecond, 1, "floored");
-    for (let i = 0; i < 500; i++) l.onSuccess();
-    assert.equal(l.ratePerSecond, 10, "capped at the configured rate");
-  });
-  it("a 429 under an unlimited rate starts pacing, even in the same millisecond", () => {
-    const l = new AdaptiveRateLimiter(
-      { requestsPerSecond: Infinity, burst: 2, minRequestsPerSecond: 0.2 },
-      0,
+  it("past the quota, paces at exactly the quota: call k + quota goes a window after call k", () => {
+    const l = limiter(3);
+    assert.deepEqual([l.reserve(0), l.reserve(100), l.reserve(200)], [0, 0, 0]);
+    assert.deepEqual(
+      [l.reserve(300), l.reserve(300), l.reserve(300), l.reserve(300)],
+      [W - 300, W + 100 - 300, W + 200 - 300, 2 * W - 300],
     );
-    l.onThrottled(0);
-    assert.equal(l.ratePerSecond, 1, "half the burst, per second");
-    assert.deepEqual([l.reserve(0), l.reserve(0), l.reserve(0)], [1000, 2000, 3000]);
   });
-  it("an infinite rate never waits", () => {
-    const l = new AdaptiveRateLimiter({ requestsPerSecond: Infinity, burst: 1, minRequestsPerSecond: 1 }, 0);
+  it("never admits more than the quota into any window, whatever the arrival pattern", () => {
+    const l = limiter(7);
+    const sent: number[] = [];
+    let now = 0;
+    for (let i = 0; i < 200; i++) {
+      now += (i * 7919) % 23 === 0 ? 5000 : (i * 31) % 97; // bursts and pauses
+      sent.push(now + l.reserve(now));
+    }
+    for (const start of sent) {
+      const inWindow = sent.filter((t) => t >= start && t < start + W).length;
+      assert.ok(inWindow <= 7, `${inWindow} calls in the window from ${start}`);
+    }
+    assert.deepEqual(
+      sent,
+      [...sent].sort((a, b) => a - b),
+      "first come, first served",
+    );
+  });
+  it("forgets sends older than a window", () => {
+    const l = limiter(2);
+    l.reserve(0);
+    l.reserve(0);
+    assert.equal(l.reserve(W), 0);
+    assert.equal(l.reserve(W), 0);
+    assert.equal(l.reserve(W), W);
+  });
+  it("a 429 holds every call until its Retry-After, and halves the allowance once per episode", () => {
+    const l = limiter(300, 12);
+    l.reserve(0);
+    l.onThrottled(1000, 30_000);
+    assert.equal(l.allowance, 150);
+    l.onThrottled(1200, 30_000); // a call sent before the first 429 came back: the same episode
+    l.onThrottled(5000, 1000);
+    assert.equal(l.allowance, 150);
+    assert.equal(l.heldMs(6000), 25_200, "the longest hold wins");
+    assert.equal(l.reserve(6000), 25_200);
+    l.onThrottled(40_000, 1000); // a new episode after the hold ended
+    assert.equal(l.allowance, 75);
+  });
+  it("recovers 5 % of the configured rate per success, never past it, and never falls below the floor", () => {
+    const l = limiter(300, 12);
+    for (let t = 0; t < 10; t++) l.onThrottled(t * 2000);
+    assert.equal(l.allowance, 12, "floored");
+    l.onSuccess();
+    assert.equal(l.allowance, 27);
+    for (let i = 0; i < 100; i++) l.onSuccess();
+    assert.equal(l.allowance, 300);
+  });
+  it("unlimited never waits, until a 429: then half of what it sent in the last window", () => {
+    const l = limiter(Infinity, 12);
     for (let i = 0; i < 100; i++) assert.equal(l.reserve(0), 0);
+    l.onThrottled(10, 2000);
+    assert.equal(l.allowance, 50);
+    assert.equal(l.reserve(10), 2000, "held by the Retry-After, the sends before it forgotten");
+    for (let i = 0; i < 200; i++) l.onSuccess();
+    assert.equal(l.allowance, Infinity, "fully recovered once the 429s stop");
+  });
+});
+
+describe("OperationBudget", () => {
+  it("waits for the quota do not count against the deadline, up to the throttling budget", () => {
+    let now = 0;
+    const b = new OperationBudget(60_000, 100_000, () => now);
+    now = 10_000;
+    assert.equal(b.elapsedMs(), 10_000);
+    assert.equal(b.chargeThrottle(70_000), true);
+    now = 80_000;
+    assert.equal(b.elapsedMs(), 10_000, "the throttled wait is not charged to the deadline");
+    assert.equal(b.throttleRemainingMs(), 30_000);
+    assert.equal(b.chargeThrottle(40_000), false, "past the budget: nothing charged");
+    assert.equal(b.throttleRemainingMs(), 30_000);
+    b.end();
+  });
+  it("its signal fires at the deadline, moved out by the charged waits, or at the caller's abort", async () => {
+    const b = new OperationBudget(30, 1000, () => Date.now());
+    b.chargeThrottle(40);
+    await new Promise((r) => setTimeout(r, 45));
+    assert.equal(b.signal.aborted, false, "30 ms + 40 ms charged");
+    await new Promise((r) => setTimeout(r, 60));
+    assert.equal(b.signal.aborted, true);
+    const caller = new AbortController();
+    const c = new OperationBudget(60_000, 0, () => Date.now(), caller.signal);
+    caller.abort();
+    assert.equal(c.signal.aborted, true);
+    c.end();
   });
 });
 

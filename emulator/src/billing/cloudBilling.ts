@@ -28,7 +28,10 @@ import type {
 /** The knobs that change billing behaviour (docs/cloud-billing-api.md §11); read afresh on every call. */
 export type BillingKnobs = Pick<
   Knobs,
-  "propagationDelayReads" | "closedAccountLinkRejected" | "deletedProjectsCountTowardQuota"
+  | "propagationDelayReads"
+  | "staleWriteResponses"
+  | "closedAccountLinkRejected"
+  | "deletedProjectsCountTowardQuota"
 >;
 
 /**
@@ -75,9 +78,10 @@ export class CloudBilling {
     const before = visibleBillingAccountId(project);
     this.store.setProjectBillingAccount(project.projectId, target);
     this.#lag.recordWrite(project.projectId, before, target, this.knobs().propagationDelayReads);
-    // The writer sees its own write at once (only later reads lag). A project pending deletion would show
-    // no account, but the only write it can get is an unlink.
-    return this.billingInfo(project.projectId, target);
+    // By default the writer sees its own write at once (only later reads lag); `staleWriteResponses` makes
+    // the response lag too. A project pending deletion would show no account, but the only write it can get
+    // is an unlink.
+    return this.billingInfo(project.projectId, this.knobs().staleWriteResponses ? before : target);
   }
 
   /** billingAccounts.get. */

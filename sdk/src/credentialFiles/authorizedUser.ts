@@ -1,5 +1,5 @@
 /** `authorized_user` files: what `gcp-billing-link login` and `gcloud auth application-default login` write. */
-import { z } from "zod";
+import { z } from "zod/v3";
 import type { UserCredential } from "../credentialTypes";
 import type { CredentialSource } from "../types";
 import { checkUniverse, invalidFields } from "./shared";

@@ -4,7 +4,7 @@
  * (https://google.aip.dev/auth/4117). The subject token comes from a file or a URL; AWS, executable and
  * certificate sources are refused by name.
  */
-import { z } from "zod";
+import { z } from "zod/v3";
 import type { ExternalAccountCredential, SubjectTokenSource } from "../credentialTypes";
 import type { CredentialSource } from "../types";
 import { serviceAccountOfUrl } from "./impersonatedServiceAccount";
@@ -19,12 +19,14 @@ const Format = z
     path: ["subject_token_field_name"],
   });
 
-const CredentialSourceSchema = z.looseObject({
-  file: z.string().min(1).optional(),
-  url: z.url().optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  format: Format.optional(),
-});
+const CredentialSourceSchema = z
+  .object({
+    file: z.string().min(1).optional(),
+    url: z.string().url().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    format: Format.optional(),
+  })
+  .passthrough();
 
 const ExternalAccount = z.object({
   type: z.literal("external_account"),

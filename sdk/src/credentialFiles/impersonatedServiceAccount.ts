@@ -2,7 +2,7 @@
  * `impersonated_service_account` files: what `gcloud auth application-default login
  * --impersonate-service-account SA` writes (source credentials plus the service account to impersonate).
  */
-import { z } from "zod";
+import { z } from "zod/v3";
 import type { ImpersonatedCredential, ResolvedCredential } from "../credentialTypes";
 import type { CredentialSource } from "../types";
 import { midSentence } from "../endpointPolicy";
@@ -11,7 +11,7 @@ import { checkUniverse, invalidFields, unsupported } from "./shared";
 const Impersonated = z.object({
   type: z.literal("impersonated_service_account"),
   service_account_impersonation_url: z.string().min(1),
-  source_credentials: z.looseObject({ type: z.string() }),
+  source_credentials: z.object({ type: z.string() }).passthrough(),
   delegates: z.array(z.string()).optional(),
   quota_project_id: z.string().optional(),
   universe_domain: z.string().optional(),

@@ -3,7 +3,7 @@
  * used: it cannot carry our endpoints or transporter, and it hands an unknown `type` to the service
  * account client (docs/conventions.md). Errors name the source and the field, never a value.
  */
-import { z } from "zod";
+import { z } from "zod/v3";
 import type { ResolvedCredential } from "../credentialTypes";
 import { CredentialsError } from "../errors";
 import type { CredentialSource } from "../types";

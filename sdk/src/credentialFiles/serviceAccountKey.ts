@@ -3,7 +3,7 @@
  * (https://cloud.google.com/iam/docs/keys-create-delete). The least recommended kind: a long-lived private
  * key that anyone holding the file can use. Prefer workload identity federation or impersonation.
  */
-import { z } from "zod";
+import { z } from "zod/v3";
 import type { ServiceAccountKeyCredential } from "../credentialTypes";
 import type { CredentialSource } from "../types";
 import { checkUniverse, invalidFields } from "./shared";

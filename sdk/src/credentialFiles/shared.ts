@@ -1,5 +1,5 @@
 /** What the credential file parsers share: JSON reading and field errors that name fields, never values. */
-import type { z } from "zod";
+import type { z } from "zod/v3";
 import { CredentialsError } from "../errors";
 
 /** The fields zod found missing or invalid, by name only. */

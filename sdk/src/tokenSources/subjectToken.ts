@@ -5,7 +5,7 @@
  * checks the token, and the sdk sends it whatever these say.
  */
 import { existsSync } from "node:fs";
-import { z } from "zod";
+import { z } from "zod/v3";
 import type { ExternalAccountCredential } from "../credentialTypes";
 import { midSentence } from "../endpointPolicy";
 import { CredentialsError } from "../errors";
