@@ -65,7 +65,7 @@ export function buildServer(ctx: EmulatorContext): FastifyInstance {
   });
 
   const logged = new WeakSet<FastifyRequest>();
-  const logAnswer = (req: FastifyRequest, status: number): void => {
+  const logAnswer = (req: FastifyRequest, status: number, abandoned = false): void => {
     const path = req.url.split("?")[0];
     if (path.startsWith(CONTROL_PREFIX) || logged.has(req)) return;
     logged.add(req);
@@ -78,14 +78,15 @@ export function buildServer(ctx: EmulatorContext): FastifyInstance {
       status,
       path,
       at: ctx.clock.nowMs(),
+      ...(abandoned ? { abandoned: true as const } : {}),
     });
   };
   app.addHook("onResponse", async (req, reply) => logAnswer(req, reply.statusCode));
   // A client that gave up before a slow answer was ready: Node never finishes that response, so onResponse
   // never runs. The request still took effect (a write is applied), so it is logged with the status it
-  // was answered with, here, as the answer is sent.
+  // was answered with, here, as the answer is sent, and marked `abandoned`.
   app.addHook("onSend", async (req, reply, payload) => {
-    if (req.raw.socket?.destroyed) logAnswer(req, reply.statusCode);
+    if (req.raw.socket?.destroyed) logAnswer(req, reply.statusCode, true);
     return payload;
   });
 

@@ -126,6 +126,7 @@ describe("emulator fault knobs", () => {
     assert.ok(Date.now() - started >= 390, `answered after ${Date.now() - started} ms`);
     assert.equal(res.status, 200);
     assert.equal(res.json?.billingAccountName, `billingAccounts/${ACCOUNTS.sandbox}`);
+    assert.equal(emu.requestLog()[0].abandoned, undefined, "a slow answer the client waited for");
     const quick = Date.now();
     await read();
     assert.ok(Date.now() - quick < 300, "consumed once");
@@ -148,8 +149,8 @@ describe("emulator fault knobs", () => {
     assert.equal(after.json?.billingAccountName, `billingAccounts/${ACCOUNTS.main}`);
     const puts = emu.requestLog().filter((e) => e.method === "projects.updateBillingInfo");
     assert.deepEqual(
-      puts.map((e) => e.status),
-      [200],
+      puts.map((e) => [e.status, e.abandoned]),
+      [[200, true]],
     );
   });
 
