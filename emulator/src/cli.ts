@@ -32,6 +32,9 @@ interface CliOptions {
   failureRate?: number;
   failureStatus?: number;
   dropConnectionRate?: number;
+  throttleRate?: number;
+  throttleRetryAfterSeconds?: number;
+  faultSeed?: number;
   propagationDelayReads?: number;
   staleWriteResponses?: boolean;
   strictReadonlyScope?: boolean;
@@ -48,6 +51,9 @@ function knobsFrom(o: CliOptions): Partial<Knobs> {
   if (o.failureRate !== undefined) k.failureRate = o.failureRate;
   if (o.failureStatus === 500 || o.failureStatus === 503) k.failureStatus = o.failureStatus;
   if (o.dropConnectionRate !== undefined) k.dropConnectionRate = o.dropConnectionRate;
+  if (o.throttleRate !== undefined) k.throttleRate = o.throttleRate;
+  if (o.throttleRetryAfterSeconds !== undefined) k.throttleRetryAfterSeconds = o.throttleRetryAfterSeconds;
+  if (o.faultSeed !== undefined) k.faultSeed = o.faultSeed;
   if (o.propagationDelayReads !== undefined) k.propagationDelayReads = o.propagationDelayReads;
   if (o.staleWriteResponses) k.staleWriteResponses = true;
   if (o.strictReadonlyScope) k.strictReadonlyScope = true;
@@ -90,6 +96,9 @@ async function main(argv: string[]): Promise<void> {
     .option("--failure-rate <p>", "probability of a random 5xx", probability)
     .option("--failure-status <code>", "status of random failures: 500 or 503", integer(500))
     .option("--drop-connection-rate <p>", "probability of resetting the connection", probability)
+    .option("--throttle-rate <p>", "probability of a random 429 with Retry-After", probability)
+    .option("--throttle-retry-after-seconds <n>", "Retry-After of those 429s (default 1)", integer(0))
+    .option("--fault-seed <n>", "make the random faults reproducible from this seed", integer(0))
     .option(
       "--propagation-delay-reads <n>",
       "getBillingInfo reads that still see the old value after a write",

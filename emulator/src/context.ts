@@ -16,6 +16,8 @@ export class EmulatorContext {
   readonly clock = new EmulatorClock();
   readonly log = new RequestLog();
   readonly rateWindows = new Map<string, { windowStartMs: number; count: number }>();
+  /** Requests per `method path` that drew a random fault number, for `faultSeed` (faults.ts). */
+  readonly faultDraws = new Map<string, number>();
   readonly billing: CloudBilling;
 
   constructor(
@@ -51,9 +53,12 @@ export class EmulatorContext {
     this.log.clear();
     this.billing.forgetStaleReads();
     this.rateWindows.clear();
+    this.faultDraws.clear();
   }
 
   setKnobs(k: PartialKnobs): void {
     this.knobs = mergeKnobs(this.knobs, k);
+    // A seed set again starts its sequences over, so a scenario can replay the same faults.
+    if (k.faultSeed !== undefined) this.faultDraws.clear();
   }
 }

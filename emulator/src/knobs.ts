@@ -1,11 +1,29 @@
 import { z } from "zod";
 
-/** One deterministic fault, consumed by the first request whose method matches (or any request when `method` is unset). */
-export const injectedFaultSchema = z.strictObject({
-  status: z.union([z.literal(429), z.literal(500), z.literal(503), z.literal("reset")]),
-  method: z.string().optional(),
-  retryAfterSeconds: z.number().int().nonnegative().optional(),
-});
+/**
+ * One deterministic fault, consumed by the first request whose method matches (or any request when `method`
+ * is unset): an error status, `"reset"` (the connection is destroyed), `"slow"` (the request is held for
+ * `delayMs`, then handled as usual) or `"hang"` (never answered: only the client giving up ends it).
+ */
+export const injectedFaultSchema = z
+  .strictObject({
+    status: z.union([
+      z.literal(429),
+      z.literal(500),
+      z.literal(503),
+      z.literal("reset"),
+      z.literal("slow"),
+      z.literal("hang"),
+    ]),
+    method: z.string().optional(),
+    retryAfterSeconds: z.number().int().nonnegative().optional(),
+    /** How long a `"slow"` request is held before it is handled. */
+    delayMs: z.number().int().nonnegative().optional(),
+  })
+  .refine((f) => (f.status === "slow") === (f.delayMs !== undefined), {
+    message: 'delayMs is required with status "slow", and only allowed with it',
+    path: ["delayMs"],
+  });
 export type InjectedFault = z.infer<typeof injectedFaultSchema>;
 
 /**
@@ -24,6 +42,16 @@ export const knobsSchema = z.strictObject({
   failNext: z.array(injectedFaultSchema),
   /** Probability in [0,1] that the socket is destroyed without an answer. */
   dropConnectionRate: z.number().min(0).max(1),
+  /** Probability in [0,1] of a 429 RESOURCE_EXHAUSTED (OAuth: `rate_limit_exceeded`) with `Retry-After`. */
+  throttleRate: z.number().min(0).max(1),
+  /** The `Retry-After` (and RetryInfo delay) of the 429s `throttleRate` injects, in seconds. */
+  throttleRetryAfterSeconds: z.number().int().nonnegative(),
+  /**
+   * Makes the random faults reproducible: whether the n-th request to a path is dropped, failed or throttled
+   * depends only on this seed, the method, the path and n — not on timing, nor on the order in which other
+   * requests arrived. `null`: `Math.random()`.
+   */
+  faultSeed: z.number().int().nullable(),
   /** After a billing-info write, this many getBillingInfo reads still see the previous value. */
   propagationDelayReads: z.number().int().nonnegative(),
   /**
@@ -57,6 +85,9 @@ export const DEFAULT_KNOBS: Readonly<Knobs> = Object.freeze({
   failureStatus: 503,
   failNext: [],
   dropConnectionRate: 0,
+  throttleRate: 0,
+  throttleRetryAfterSeconds: 1,
+  faultSeed: null,
   propagationDelayReads: 0,
   staleWriteResponses: false,
   strictReadonlyScope: false,
@@ -75,5 +106,12 @@ export function mergeKnobs(...overrides: Array<PartialKnobs | undefined>): Knobs
     Object.assign(merged, parsed);
     if (parsed.failNext) merged.failNext = [...parsed.failNext];
   }
+  // The random faults share one draw (faults.ts): each rate is its share of all requests, so together they
+  // cannot exceed every request.
+  const randomFaults = merged.dropConnectionRate + merged.failureRate + merged.throttleRate;
+  if (randomFaults > 1 + 1e-9)
+    throw new Error(
+      `dropConnectionRate + failureRate + throttleRate is ${randomFaults}; together they may be at most 1`,
+    );
   return merged;
 }

@@ -14,6 +14,11 @@ export interface LoggedRequest {
   credential?: "header" | "query";
   /** `grant_type` of `oauth.token` requests. */
   grantType?: string;
+  /**
+   * The client had closed the connection before this answer was sent (a `"slow"` fault outlasted its
+   * timeout): for the client the attempt failed, yet the request took effect.
+   */
+  abandoned?: true;
   /** Emulator-clock time in epoch milliseconds. */
   at: number;
 }

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from "fastify";
 import { annotationOf } from "./annotations";
 import type { EmulatorContext } from "./context";
 import { CONTROL_PREFIX, registerControlRoutes } from "./control";
@@ -64,19 +64,30 @@ export function buildServer(ctx: EmulatorContext): FastifyInstance {
       );
   });
 
-  app.addHook("onResponse", async (req, reply) => {
+  const logged = new WeakSet<FastifyRequest>();
+  const logAnswer = (req: FastifyRequest, status: number, abandoned = false): void => {
     const path = req.url.split("?")[0];
-    if (path.startsWith(CONTROL_PREFIX)) return;
+    if (path.startsWith(CONTROL_PREFIX) || logged.has(req)) return;
+    logged.add(req);
     const a = annotationOf(req) ?? { method: "notFound" };
     ctx.log.add({
       method: a.method,
       ...(a.principal ? { principal: a.principal } : {}),
       ...(a.credential ? { credential: a.credential } : {}),
       ...(a.grantType ? { grantType: a.grantType } : {}),
-      status: reply.statusCode,
+      status,
       path,
       at: ctx.clock.nowMs(),
+      ...(abandoned ? { abandoned: true as const } : {}),
     });
+  };
+  app.addHook("onResponse", async (req, reply) => logAnswer(req, reply.statusCode));
+  // A client that gave up before a slow answer was ready: Node never finishes that response, so onResponse
+  // never runs. The request still took effect (a write is applied), so it is logged with the status it
+  // was answered with, here, as the answer is sent, and marked `abandoned`.
+  app.addHook("onSend", async (req, reply, payload) => {
+    if (req.raw.socket?.destroyed) logAnswer(req, reply.statusCode, true);
+    return payload;
   });
 
   return app;

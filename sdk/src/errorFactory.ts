@@ -70,16 +70,31 @@ export function errorFromResponse(p: ParsedError, ctx: HintContext): CloudBillin
 }
 
 /** A request that got no HTTP response. `code` comes from Node (`ECONNRESET`), never free text. */
+/** An attempt that was sent but got no answer in time, as opposed to one that found no server. */
+const TIMEOUT_CODES = new Set([
+  "ATTEMPT_TIMEOUT",
+  "ETIMEDOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+]);
+
 export function errorFromNetwork(code: string, ctx: HintContext): CloudBillingError {
   const safeCode = /^[A-Z0-9_]{1,40}$/.test(code) ? code : "NETWORK_ERROR";
+  // A slow or hung service is reachable: sending the user to their proxy settings would mislead them.
+  const hint = TIMEOUT_CODES.has(safeCode)
+    ? "The endpoint did not answer in time; retry later, or allow more time per attempt and per call " +
+      "(gcp-billing:requestTimeoutSeconds and operationTimeoutSeconds; in the sdk, retry.attemptTimeoutMs and retry.deadlineMs)."
+    : "Check network access to the endpoint (proxy settings, NO_PROXY), then retry.";
+  // The hint in the message is the hint field, word for word, so whoever appends the hint (a deadline
+  // error quoting this one, the provider) can see it is already there and not print it twice.
   return new UnavailableError(
-    `${ctx.method}${ctx.resource ? ` ${ctx.resource}` : ""} failed: no response (${safeCode}). Hint: check network access to the endpoint, then retry.`,
+    `${ctx.method}${ctx.resource ? ` ${ctx.resource}` : ""} failed: no response (${safeCode}). Hint: ${hint}`,
     {
       status: "UNAVAILABLE",
       code: safeCode,
       method: ctx.method,
       resource: ctx.resource,
-      hint: "Check network access to the endpoint (proxy settings, NO_PROXY), then retry.",
+      hint,
     },
   );
 }

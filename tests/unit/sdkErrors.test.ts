@@ -322,6 +322,16 @@ describe("error mapping (classify by fields)", () => {
     assert.equal(errorFromNetwork("weird text with secret", { method: "x" }).code, "NETWORK_ERROR");
   });
 
+  it("a network error's hint is in its message once, and a timeout's hint is about time, not the network", () => {
+    const reset = errorFromNetwork("ECONNRESET", { method: "projects.getBillingInfo" });
+    assert.match(reset.hint ?? "", /network access/);
+    assert.equal(reset.message.split("Hint:").length, 2);
+    assert.ok(reset.message.endsWith(`Hint: ${reset.hint}`));
+    const timeout = errorFromNetwork("ATTEMPT_TIMEOUT", { method: "projects.updateBillingInfo" });
+    assert.match(timeout.hint ?? "", /did not answer in time.*requestTimeoutSeconds/);
+    assert.ok(timeout.message.endsWith(`Hint: ${timeout.hint}`));
+  });
+
   it("message text never drives classification", () => {
     // A 400 whose message says "quota" but carries no QuotaFailure is not a QuotaExceededError.
     const e = make(400, status(400, "FAILED_PRECONDITION", "Cloud billing quota exceeded"));

@@ -13,7 +13,7 @@ import {
   unknownQueryParameter,
 } from "../rpcErrors";
 import { readResponseOptions, SYSTEM_PARAMETERS, wantsPretty } from "../systemParameters";
-import { dropConnection } from "./dropConnection";
+import { dropConnection, hangUp, pathOf } from "./dropConnection";
 
 export interface MethodCall {
   caller: Caller;
@@ -82,8 +82,10 @@ export async function runBillingMethod(
   const pretty = wantsPretty(query);
   await sleep(ctx.knobs.latencyMs);
   try {
-    const fault = decideFault(ctx, method.name);
+    const fault = decideFault(ctx, method.name, pathOf(req));
     if (fault.kind === "drop") return dropConnection(ctx, req, reply);
+    if (fault.kind === "hang") return hangUp(ctx, req, reply);
+    if (fault.kind === "slow") await sleep(fault.delayMs);
     if (fault.kind === "fail") {
       if (fault.status === 429)
         throw rateLimited(

@@ -29,7 +29,7 @@ import type { ServiceAccountRecord } from "../store/state";
 import { activeAccessToken, mintAccessToken } from "../tokens";
 import { wantsPretty } from "../systemParameters";
 import { queryOf, sendJson, sendRpcError } from "./billingPipeline";
-import { dropConnection } from "./dropConnection";
+import { dropConnection, hangUp, pathOf } from "./dropConnection";
 import { sendNotFoundPage } from "./notFoundPage";
 
 /**
@@ -160,8 +160,10 @@ async function generateAccessToken(
   const pretty = wantsPretty(queryOf(req));
   await sleep(ctx.knobs.latencyMs);
   try {
-    const fault = decideFault(ctx, METHOD.name);
+    const fault = decideFault(ctx, METHOD.name, pathOf(req));
     if (fault.kind === "drop") return dropConnection(ctx, req, reply);
+    if (fault.kind === "hang") return hangUp(ctx, req, reply);
+    if (fault.kind === "slow") await sleep(fault.delayMs);
     if (fault.kind === "fail") throw faultError(fault.status, fault.retryAfterSeconds);
     const caller = authenticateCaller(ctx, req);
     const body = typeof req.body === "string" ? req.body : "";

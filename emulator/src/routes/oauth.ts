@@ -22,7 +22,7 @@ import {
 } from "../tokens";
 import { parseAuthorizationRequest, type AuthorizationRequest } from "./authorizationRequest";
 import { authorizationErrorHtml, consentPageHtml } from "./consentPage";
-import { dropConnection } from "./dropConnection";
+import { dropConnection, hangUp, pathOf } from "./dropConnection";
 import { queryOf } from "./billingPipeline";
 
 /** Google OAuth 2.0 endpoints: consent page, token, tokeninfo, revoke (docs/oauth.md §2, §3, §7). */
@@ -75,7 +75,7 @@ export function sendOAuthError(
   sendOAuthJson(reply, err.httpStatus, err.toJSON(), headers);
 }
 
-/** Latency and injected faults for OAuth endpoints; returns true when the request was already answered. */
+/** Latency and injected faults for OAuth endpoints; returns true when the request was already answered (or never will be). */
 export async function applyFaults(
   ctx: EmulatorContext,
   method: string,
@@ -84,10 +84,14 @@ export async function applyFaults(
 ): Promise<boolean> {
   annotate(req, { method });
   await sleep(ctx.knobs.latencyMs);
-  const fault = decideFault(ctx, method);
+  const fault = decideFault(ctx, method, pathOf(req));
   if (fault.kind === "none") return false;
-  if (fault.kind === "drop") {
-    dropConnection(ctx, req, reply);
+  if (fault.kind === "slow") {
+    await sleep(fault.delayMs);
+    return false;
+  }
+  if (fault.kind === "drop" || fault.kind === "hang") {
+    (fault.kind === "drop" ? dropConnection : hangUp)(ctx, req, reply);
     return true;
   }
   const err =
