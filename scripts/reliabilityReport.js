@@ -21,14 +21,16 @@ function table(rows) {
     "| scenario | faults injected | result | lost | leaked | retries | duration | measured by |",
     "| --- | --- | --- | ---: | ---: | ---: | ---: | --- |",
   ];
-  const lines = rows.map((r) =>
-    `| ${cell(r.scenario)} | ${cell(r.faults)} | ${cell(r.outcome)} | ${r.lost} | ${r.leaked} | ${r.retries} | ${(r.durationMs / 1000).toFixed(1)} s | ${cell(r.test)} |`,
+  const lines = rows.map(
+    (r) =>
+      `| ${cell(r.scenario)} | ${cell(r.faults)} | ${cell(r.outcome)} | ${r.lost} | ${r.leaked} | ${r.retries} | ${(r.durationMs / 1000).toFixed(1)} s | ${cell(r.test)} |`,
   );
   return [...header, ...lines].join("\n");
 }
 
 function main() {
-  if (!fs.existsSync(RESULTS)) throw new Error(`no results in ${RESULTS}: run \`npm test -- reliability\` first`);
+  if (!fs.existsSync(RESULTS))
+    throw new Error(`no results in ${RESULTS}: run \`npm test -- reliability\` first`);
   const rows = fs
     .readdirSync(RESULTS)
     .filter((f) => f.endsWith(".json"))
