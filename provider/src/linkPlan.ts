@@ -1,8 +1,8 @@
 /**
  * What `check` found out about a link it will write, and how that reads in preview and `up` output:
  * whether the project's current link will be adopted (nothing written) or replaced, and what destroy will
- * do later. `create`/`update` act on the same read instead of reading again, and `check` itself uses the
- * read a refresh just made (`up --refresh` repairing drift), so a link costs one read however it is planned.
+ * do later. `create`/`update` act on the same read instead of reading again, so a link costs one read
+ * however it is planned.
  */
 import type { ProjectBillingInfo } from "../../sdk/src";
 import type { ProjectBillingLinkInputs } from "./types";
@@ -23,13 +23,6 @@ export class LinkObservations {
 
   record(projectId: string, info: ProjectBillingInfo): void {
     this.byProject[projectId] = { info, atMs: this.nowMs() };
-  }
-
-  /** The recent read of `projectId`, leaving it for `take`; undefined when there is none or it is too old. */
-  peek(projectId: string): ProjectBillingInfo | undefined {
-    const observation = this.byProject[projectId];
-    if (!observation || this.nowMs() - observation.atMs > OBSERVATION_TTL_MS) return undefined;
-    return observation.info;
   }
 
   /** The recent read of `projectId`, once; undefined when there is none or it is too old to act on. */

@@ -148,8 +148,6 @@ export class ProjectBillingLinkProvider implements Provider {
       if (err instanceof NotFoundError) return { id: "" };
       throw err;
     }
-    // `up --refresh` then plans a repair of this link on what it just read, instead of reading it again.
-    this.observations.record(id, info);
     const state = asOutputs(id, props);
     return {
       id,
@@ -350,7 +348,7 @@ export class ProjectBillingLinkProvider implements Provider {
     return undefined;
   }
 
-  /** Reads the project's current link (or takes the read a refresh just made) and says what `up` will do. */
+  /** Reads the project's current link and says whether `up` will adopt it or write. */
   private async planWrite(
     inputs: ProjectBillingLinkInputs,
     urn: string,
@@ -359,9 +357,7 @@ export class ProjectBillingLinkProvider implements Provider {
   ): Promise<void> {
     let current: ProjectBillingInfo;
     try {
-      current =
-        this.observations.peek(inputs.projectId) ??
-        (await this.billing().getProjectBillingInfo(inputs.projectId));
+      current = await this.billing().getProjectBillingInfo(inputs.projectId);
     } catch (err) {
       if (isCredentialFailure(err) || !(err instanceof PermissionDeniedError || err instanceof NotFoundError))
         throw err;

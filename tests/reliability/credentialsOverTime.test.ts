@@ -2,6 +2,7 @@
 // lifetimes long, a refresh token revoked mid-run, and a static access token that has expired.
 import assert from "node:assert/strict";
 import { describe, test } from "@jest/globals";
+import type { InjectedFault } from "../../emulator/src";
 import { cleanupAfterEach } from "../support/cleanups";
 import {
   ACCOUNTS,
@@ -77,14 +78,22 @@ describe("credentials over time", () => {
     const size = 20;
     const env = await fleetStack({ size, accessTokenLifetimeSeconds: LIFETIME_S });
     await env.declare(fleetLinks(size));
-    // One link at a time, at least two calls a link, each 1.6 s: the run lasts over two token lifetimes
-    // by construction (40 × 1.6 s = 64 s), however fast the machine is.
-    env.emulator.setKnobs({ latencyMs: 1600 });
+    // One link at a time (--parallel 1 bounds the engine's steps), and every link's write answered after
+    // 3.5 s: the run outlasts two token lifetimes by construction (20 × 3.5 s = 70 s), however fast the
+    // machine is and however the engine overlaps its checks. The 3.5 s stay under the attempt timeout.
+    env.emulator.setKnobs({
+      failNext: Array.from({ length: size }, (): InjectedFault => ({
+        status: "slow",
+        delayMs: 3500,
+        method: "projects.updateBillingInfo",
+      })),
+    });
     env.emulator.clearLog();
     const started = Date.now();
     const up = await env.cli(["up", "--yes", "--skip-preview", "--parallel", "1"]);
     const durationMs = Date.now() - started;
     assert.equal(up.code, 0, up.stdout + up.stderr);
+    assert.deepEqual(env.emulator.knobs().failNext, [], "every write was one of the slow ones");
 
     const { api, refreshes, retries } = aliceTraffic(env);
     assert.ok(
