@@ -1,9 +1,10 @@
 // Every place a run leaves text, at every verbosity. One stack with alice's authorized_user file in stack
 // config goes through up, drift and a refreshing preview, an up that fails on a project alice may not use,
-// destroy, and a preview after her refresh token was revoked; the CLI runs plainly, with --debug, and with
-// -v=9 --logflow (to stderr, and to glog's files under $TMPDIR), while PULUMI_DEBUG_GRPC records every gRPC
-// call between engine, program and provider. No refresh token, client secret or access token may appear
-// in any of it, nor in the state, the backend, PULUMI_HOME or the emulator's request log.
+// destroy, and a preview after her refresh token was revoked; the CLI runs plainly, with --diff, --debug,
+// --json, -v=9 --logflow (to stderr, and to glog's files under $TMPDIR) and both tracing flags, while
+// PULUMI_DEBUG_GRPC records every gRPC call between engine, program and provider. No refresh token, client
+// secret or access token may appear in any of it, nor in the state, the serialized providers, the backend,
+// PULUMI_HOME (the provider's link journal included), the stack's config or the emulator's request log.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -14,6 +15,7 @@ import {
   ALICE_REFRESH_TOKEN,
   DEMO_CLIENT_SECRET,
   createBillingStack,
+  LINKS_PROGRAM,
   type DeclaredLink,
 } from "../support/billingStack";
 import { cleanupAfterEach } from "../support/cleanups";
@@ -59,6 +61,8 @@ test("secrets everywhere: no credential in any output, log, trace, state or file
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "gbl-logs-"));
   cleanups.add(() => fs.rmSync(logDir, { recursive: true, force: true }));
   const grpcLog = path.join(logDir, "grpc.jsonl");
+  const otelFile = path.join(logDir, "up.otel.json");
+  const traceFile = path.join(logDir, "destroy.trace");
   const env = await createBillingStack({ envVars: { TMPDIR: logDir, PULUMI_DEBUG_GRPC: grpcLog } });
   cleanups.add(() => env.cleanup());
   const credentialsFile = (await env.stack.getConfig("gcp-billing:credentials")).value;
@@ -89,6 +93,8 @@ test("secrets everywhere: no credential in any output, log, trace, state or file
       "-v=9",
       "--logtostderr",
       "--logflow",
+      "--json",
+      `--otel-traces=file://${otelFile}`,
     ]);
     assert.notEqual(failing.code, 0);
     assert.match(failing.stdout, /trial-two failed with 403 PERMISSION_DENIED/);
@@ -96,9 +102,19 @@ test("secrets everywhere: no credential in any output, log, trace, state or file
     const midway = await env.cli(["stack", "export", "--show-secrets"]);
     assert.equal(midway.code, 0, midway.stderr);
     produced["stack export --show-secrets before destroy"] = midway.stdout;
+    // …and every file the stack has then: the provider's link journal exists only while links do.
+    for (const [file, text] of Object.entries(filesUnder(env.stateDir)))
+      if (file !== credentialsFile) produced[`before destroy: ${file}`] = text;
 
     await env.declare(LINKS);
-    const destroy = await pulumi("destroy", ["destroy", "--yes", "-v=9", "--logflow"]);
+    const destroy = await pulumi("destroy", [
+      "destroy",
+      "--yes",
+      "-v=9",
+      "--logflow",
+      `--tracing=file:${traceFile}`,
+      "--diff",
+    ]);
     assert.equal(destroy.code, 0, destroy.stdout + destroy.stderr);
 
     // Someone revokes alice's session: the next preview fails at the token endpoint, with the refresh token
@@ -137,6 +153,19 @@ test("secrets everywhere: no credential in any output, log, trace, state or file
   assert.ok(Object.keys(providers).length >= 4, "every link's serialized provider, inputs and outputs");
   for (const text of Object.values(providers))
     assert.ok(text.includes('require("gcp-billing-link/provider-runtime")'), text.slice(0, 200));
+  assert.ok((logFiles[otelFile] ?? "").length > 0, "the failing up wrote OpenTelemetry traces");
+  assert.ok((logFiles[traceFile] ?? "").length > 0, "the destroy wrote a trace");
+  assert.ok(
+    Object.keys(produced).some((k) => k.includes(`${path.sep}gcp-billing-link${path.sep}journal${path.sep}`)),
+    "the provider's link journal was scanned",
+  );
+  // The stack's own config file and config, which name the credentials file.
+  const stackConfigFile = path.join(LINKS_PROGRAM, `Pulumi.${env.stack.name}.yaml`);
+  produced[stackConfigFile] = fs.readFileSync(stackConfigFile, "utf8");
+  assert.ok(produced[stackConfigFile].includes(credentialsFile));
+  const config = await env.cli(["config", "--show-secrets", "--json"]);
+  assert.equal(config.code, 0, config.stderr);
+  produced["pulumi config --show-secrets --json"] = config.stdout;
   // …and the provider did get access tokens, and used them.
   const log = env.emulator.requestLog();
   assert.ok(log.some((e) => e.method === "oauth.token" && e.status === 200));
@@ -166,7 +195,8 @@ test("secrets everywhere: no credential in any output, log, trace, state or file
   recordScenario({
     scenario: "secrets everywhere",
     test: "secretsEverywhere.test.ts › secrets everywhere",
-    faults: `up; an out-of-band relink and preview --refresh --debug; an up --refresh at -v=9 --logtostderr --logflow failing with 403 on one link; destroy at -v=9 --logflow (glog files); a preview after the refresh token was revoked; PULUMI_DEBUG_GRPC throughout`,
+    faults:
+      "up; an out-of-band relink and preview --refresh --debug; an up --refresh -v=9 --logtostderr --logflow --json --otel-traces failing with 403 on one link; destroy -v=9 --logflow --tracing --diff (glog to files); a preview -v=9 --debug after the refresh token was revoked; PULUMI_DEBUG_GRPC throughout",
     outcome: `${Object.keys(places).length} places (${Math.round(scannedChars / 1024)} KiB: CLI output, glog, gRPC log, state exports, serialized providers, backend and PULUMI_HOME files, request log) hold no refresh token, client secret or access token`,
     lost: 0,
     leaked: leaks.count,
