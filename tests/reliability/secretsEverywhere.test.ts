@@ -59,6 +59,9 @@ function serializedProviders(exported: string): Record<string, string> {
 test("secrets everywhere: no credential in any output, log, trace, state or file, at any verbosity", async () => {
   // glog writes what -v does not send to stderr under $TMPDIR: a directory of this test's, not the machine's.
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "gbl-logs-"));
+  const glogInSystemTmp = (): string[] =>
+    [...fs.readdirSync(os.tmpdir())].filter((f) => /^pulumi.*\.log\./.test(f));
+  const glogBefore = new Set(glogInSystemTmp());
   cleanups.add(() => fs.rmSync(logDir, { recursive: true, force: true }));
   const grpcLog = path.join(logDir, "grpc.jsonl");
   const otelFile = path.join(logDir, "up.otel.json");
@@ -138,6 +141,8 @@ test("secrets everywhere: no credential in any output, log, trace, state or file
   assert.ok((v9.match(PROVIDER_CALL) ?? []).length >= 5, "-v=9 logged the provider plugin's calls");
   assert.match(v9, /pulumi-resource-pulumi-nodejs/);
   const logFiles = filesUnder(logDir);
+  const escaped = glogInSystemTmp().filter((f) => !glogBefore.has(f));
+  assert.equal(escaped.length, 0, `glog files outside the scanned directory: ${escaped.join(", ")}`);
   const glogFiles = Object.keys(logFiles).filter((f) => /^pulumi\..*\.log\.INFO\./.test(path.basename(f)));
   assert.equal(glogFiles.length, 1, "the destroy's -v=9 went to a glog file under $TMPDIR");
   assert.match(runs.destroy.stderr, new RegExp(`The log file for this run is at ${logDir}`));
