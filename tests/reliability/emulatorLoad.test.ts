@@ -171,7 +171,8 @@ test("1,000 concurrent getBillingInfo and updateBillingInfo calls: all answered,
     );
 
   // Each project holds the write its log orders last (untouched projects stay unlinked), and every read saw
-  // a value some write of that project set.
+  // a value some write of that project set. The log is in the order answers went out, and a write is answered
+  // once applied: a write lost, applied twice or applied out of its answer's order shows here.
   const lastWrite = new Map<string, string>();
   for (const e of log) {
     const c = byPath.get(e.path);
