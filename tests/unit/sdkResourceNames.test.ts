@@ -67,6 +67,9 @@ const BAD_ACCOUNTS: [unknown, RegExp][] = [
   ["billingAccounts/", /not valid/],
   ["012345-567890-ABCDEF/projects", /not valid/],
   [42, /not valid/],
+  // Upper-cases to "…ABCDFF": a look-alike must be refused, not turned into another account.
+  ["012345-567890-ABCDﬀ", /"012345-567890-ABCDﬀ" is not valid/],
+  ["billingAccounts/012345-567890-abcdﬀ", /not valid/],
 ];
 
 describe("parseProjectId", () => {
