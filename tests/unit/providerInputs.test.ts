@@ -59,6 +59,19 @@ describe("normalizeInputs", () => {
     assert.equal(inputs.billingAccount, UNKNOWN_VALUE);
   });
 
+  test("refuses the unknown marker where it can only have been typed in (the program's own check)", () => {
+    const { failures } = normalizeInputs(
+      { projectId: UNKNOWN_VALUE, billingAccount: UNKNOWN_VALUE, deletionPolicy: UNKNOWN_VALUE },
+      {},
+      { unknowns: false },
+    );
+    assert.deepEqual(
+      failures.map((f) => f.property),
+      ["projectId", "billingAccount", "deletionPolicy"],
+    );
+    assert.match(failures[0].reason, /^projectId "04da6b54-80e4-46f7-96ec-b56ff0331ba9" is not valid/);
+  });
+
   test("canonicalAccount tolerates empty and hand-edited state", () => {
     assert.equal(canonicalAccount(undefined), "");
     assert.equal(canonicalAccount(""), "");
@@ -121,6 +134,22 @@ describe("check", () => {
     const result = await offlineProvider().check({}, { projectId: "Bad_Project", billingAccount: ACCOUNT });
     assert.equal(result.failures?.length, 1);
     assert.equal(result.failures?.[0].property, "projectId");
+  });
+
+  test("a resource the program reported fails even when its value looks unknown here (a typed-in marker)", async () => {
+    const news = { projectId: UNKNOWN_VALUE, billingAccount: ACCOUNT, __problemsReportedByProgram: true };
+    const result = await offlineProvider().check({}, news);
+    assert.deepEqual(
+      result.failures?.map((f) => f.property),
+      ["projectId"],
+    );
+    assert.match(result.failures?.[0].reason ?? "", /the program's errors .* give the details/);
+    // Without the program's report the same value is a preview-time unknown, and passes.
+    const unreported = await offlineProvider().check(
+      {},
+      { projectId: UNKNOWN_VALUE, billingAccount: ACCOUNT },
+    );
+    assert.deepEqual(unreported.failures, []);
   });
 });
 
