@@ -1,0 +1,153 @@
+// Bad input under the real engine: malformed link arguments, stack config and credentials files are
+// refused at `pulumi preview`, each error naming what the user set, and none of them reaches the Cloud
+// Billing API. One preview carries every malformed argument (the program reports all of them at once,
+// provider/src/declarationProblems.ts); config and credentials files take a preview per value that
+// replaces another.
+import assert from "node:assert/strict";
+import { describe, test } from "@jest/globals";
+import type { RunningEmulator } from "../../emulator/src";
+import {
+  ACCOUNTS,
+  ALICE_REFRESH_TOKEN,
+  DEMO_CLIENT_SECRET,
+  createBillingStack,
+  type BillingStack,
+} from "../support/billingStack";
+import { cleanupAfterEach } from "../support/cleanups";
+import { ENGINE_UNKNOWN, MALFORMED_INPUTS, WELL_FORMED, type LinkProperty } from "./support/malformedInputs";
+import { recordScenario } from "./support/scenarioResults";
+import { EMULATOR_ACCESS_TOKEN_PREFIX, scanForSecrets } from "./support/secretScan";
+import { stackPlaces } from "./support/stackPlaces";
+
+const cleanups = cleanupAfterEach();
+
+const SECRETS = [ALICE_REFRESH_TOKEN, DEMO_CLIENT_SECRET, EMULATOR_ACCESS_TOKEN_PREFIX];
+
+/** Calls that reached the Cloud Billing API itself; token endpoint calls are not counted. */
+function billingApiCalls(emulator: RunningEmulator): string[] {
+  return emulator
+    .requestLog()
+    .filter((e) => e.method.startsWith("projects.") || e.method.startsWith("billingAccounts."))
+    .map((e) => `${e.method} ${e.path}`);
+}
+
+/** The Diagnostics section of a CLI run (the progress lines above it repeat some of its messages). */
+function diagnostics(stdout: string): string {
+  const start = stdout.indexOf("Diagnostics:");
+  assert.ok(start >= 0, `no Diagnostics section in:\n${stdout.slice(0, 4000)}`);
+  const end = stdout.indexOf("\nResources:", start);
+  return stdout.slice(start, end < 0 ? undefined : end);
+}
+
+/** The program's errors, by resource name: `ProjectBillingLink "<name>": <message>`. */
+function programErrors(shown: string): Map<string, string[]> {
+  const byName = new Map<string, string[]>();
+  for (const [, name, message] of shown.matchAll(/error: ProjectBillingLink "([^"]+)": ([^\n]*)/g))
+    byName.set(name, [...(byName.get(name) ?? []), message]);
+  return byName;
+}
+
+async function preview(env: BillingStack): Promise<{ code: number | null; stdout: string; output: string }> {
+  const run = await env.cli(["preview"]);
+  return { code: run.code, stdout: run.stdout, output: run.stdout + run.stderr };
+}
+
+describe("bad input", () => {
+  test("malformed project IDs, accounts and policies: all refused in one preview, each naming its property, no API call", async () => {
+    const started = Date.now();
+    const env = await createBillingStack();
+    cleanups.add(() => env.cleanup());
+    const rows = MALFORMED_INPUTS.map((row, i) => ({
+      ...row,
+      name: `row-${String(i + 1).padStart(2, "0")}`,
+    }));
+    // Raw JSON, not env.declare: a row's value may be a number, null, an object, an array or a boolean.
+    const links = rows.map((row) => ({
+      name: row.name,
+      ...WELL_FORMED,
+      // A distinct well-formed project per row, so nothing else (a duplicate declaration) is refused.
+      projectId: `bad-input-${row.name}`,
+      [row.property]: row.value,
+    }));
+    await env.stack.setConfig("links", { value: JSON.stringify(links) });
+
+    env.emulator.clearLog();
+    const { code, stdout, output } = await preview(env);
+    assert.notEqual(code, 0, output.slice(0, 4000));
+    const errors = programErrors(diagnostics(stdout));
+    const problems: string[] = [];
+    for (const row of rows) {
+      const messages = errors.get(row.name) ?? [];
+      const shown = `${row.name} (${row.property}: ${row.what}): ${JSON.stringify(messages)}`;
+      if (messages.length !== 1) problems.push(`expected one error, got ${messages.length}: ${shown}`);
+      else if (!messages[0].startsWith(`${row.property} `))
+        problems.push(`names the wrong property: ${shown}`);
+      else if (!row.reason.test(messages[0].slice(row.property.length + 1)))
+        problems.push(`says ${JSON.stringify(messages[0])}, not ${String(row.reason)}`);
+    }
+    assert.deepEqual(problems, [], `billing API calls: ${billingApiCalls(env.emulator).join(", ")}`);
+    // The engine refuses the resources too, and says where the details are.
+    assert.match(output, /invalid: the program's errors for ProjectBillingLink "row-\d+" give the details/);
+    // A 10 kB value is cut short in the message, not echoed whole.
+    assert.doesNotMatch(output, /a{200}|0{200}/);
+    // Each row's own error above is what proves it refused (the engine stops checking at the first
+    // failure, so a row the program let through might never be checked here); this proves the preview as
+    // a whole sent the API nothing.
+    assert.deepEqual(billingApiCalls(env.emulator), []);
+
+    // Alone, so that nothing else fails the preview: the provider takes this string for a value not known
+    // yet, and only the program can tell it was typed in. Its error alone must fail the preview.
+    await env.stack.setConfig("links", {
+      value: JSON.stringify([{ name: "marker", ...WELL_FORMED, projectId: ENGINE_UNKNOWN }]),
+    });
+    env.emulator.clearLog();
+    const marker = await preview(env);
+    assert.notEqual(marker.code, 0, marker.output);
+    assert.match(
+      diagnostics(marker.stdout),
+      new RegExp(`error: ProjectBillingLink "marker": projectId "${ENGINE_UNKNOWN}" is not valid`),
+    );
+    assert.deepEqual(billingApiCalls(env.emulator), []);
+
+    // The control: surrounding whitespace is trimmed by design (docs/cloud-billing-api.md), so this link is
+    // well-formed, its preview reads the API, and only the trimmed names reach it. The request log does
+    // record this stack's calls, so the empty logs above are not an accident of the setup.
+    await env.declare([
+      { name: "padded", projectId: " demo-app-prod\n", billingAccount: "\t01a2b3-c4d5e6-f7a8b9 " },
+    ]);
+    env.emulator.clearLog();
+    const padded = await preview(env);
+    assert.equal(padded.code, 0, padded.output);
+    const calls = billingApiCalls(env.emulator);
+    assert.ok(
+      calls.includes("projects.getBillingInfo /v1/projects/demo-app-prod/billingInfo"),
+      calls.join("\n"),
+    );
+    assert.ok(calls.includes(`billingAccounts.get /v1/${ACCOUNTS.main}`), calls.join("\n"));
+
+    const credentialsFile = (await env.stack.getConfig("gcp-billing:credentials")).value;
+    const places = await stackPlaces(
+      env,
+      {
+        "pulumi preview output": output,
+        "pulumi preview output (marker)": marker.output,
+        "pulumi preview output (padded)": padded.output,
+      },
+      [credentialsFile],
+    );
+    const leaks = scanForSecrets(SECRETS, places);
+    assert.deepEqual(leaks.findings, []);
+    const count = (property: LinkProperty): number => rows.filter((r) => r.property === property).length;
+    recordScenario({
+      scenario: `bad input: ${rows.length} malformed values`,
+      test: "badInput.test.ts › malformed project IDs, accounts and policies",
+      faults: `${count("projectId")} malformed projectId, ${count("billingAccount")} billingAccount and ${count("deletionPolicy")} deletionPolicy values in one preview: empty, whitespace, look-alike Unicode, resource-name prefixes, path traversal, encoded slashes, 10 kB, wrong shape and case, numbers, null, objects, arrays, booleans`,
+      outcome:
+        "preview failed; every value refused by its own error naming its property; no Cloud Billing API call",
+      lost: 0,
+      leaked: leaks.count,
+      retries: 0,
+      durationMs: Date.now() - started,
+    });
+  });
+});
