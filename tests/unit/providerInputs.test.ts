@@ -270,8 +270,25 @@ describe("settingsFromConfig", () => {
     assert.equal(settingsFromConfig(config({})).client.retry, undefined);
     assert.throws(
       () => settingsFromConfig(config({ "gcp-billing:requestTimeoutSeconds": "0" })),
-      /gcp-billing:requestTimeoutSeconds must be a positive number of seconds, got "0"/,
+      /gcp-billing:requestTimeoutSeconds must be a positive number of seconds, at least 0\.001 and at most 2147483, got "0"/,
     );
+    // Positive, but 0 ms once rounded, or past what a timer holds: either would make Node fire at 1 ms.
+    for (const [key, value] of [
+      ["requestTimeoutSeconds", "0.0001"],
+      ["operationTimeoutSeconds", "3000000"],
+      ["requestTimeoutSeconds", "1e10"],
+    ])
+      assert.throws(
+        () => settingsFromConfig(config({ [`gcp-billing:${key}`]: value })),
+        new RegExp(`gcp-billing:${key} must be a positive number of seconds.*got "${value}"`),
+      );
+    const widest = settingsFromConfig(
+      config({
+        "gcp-billing:requestTimeoutSeconds": "0.001",
+        "gcp-billing:operationTimeoutSeconds": "2147483",
+      }),
+    );
+    assert.deepEqual(widest.client.retry, { attemptTimeoutMs: 1, deadlineMs: 2_147_483_000 });
   });
 
   test("every invalid value is reported at once, each naming its key", () => {
