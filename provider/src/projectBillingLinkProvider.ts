@@ -484,8 +484,10 @@ const implementation = new ProjectBillingLinkProvider();
 export const provider: Required<Provider> = {
   // Shims serialized by version 0.1 (still in users' state, and run by refresh and destroy) pass the
   // config itself rather than the request.
+  // Behind the boundary too: the host calls configure inside the first check, and prints a raw error
+  // there with its stack trace and its message twice (providerError.ts).
   configure: (req: { config: ConfigSource } | ConfigSource) =>
-    implementation.configure("config" in req ? req : { config: req }),
+    atBoundary("configure", () => implementation.configure("config" in req ? req : { config: req })),
   check: (olds, news) => atBoundary("check", () => implementation.check(olds, news)),
   diff: (id, olds, news) => atBoundary("diff", () => implementation.diff(id, olds, news)),
   create: (inputs) => atBoundary("create", () => implementation.create(inputs)),

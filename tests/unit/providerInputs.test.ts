@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "@jest/globals";
 import { canonicalAccount, normalizeInputs, UNKNOWN_VALUE } from "../../provider/src/inputs";
-import { ProjectBillingLinkProvider } from "../../provider/src/projectBillingLinkProvider";
+import { provider, ProjectBillingLinkProvider } from "../../provider/src/projectBillingLinkProvider";
 import { settingsFromConfig } from "../../provider/src/providerConfig";
 import { plaintextSecretProblems } from "../../provider/src/secretConfig";
 
@@ -154,6 +154,23 @@ describe("check", () => {
 });
 
 describe("configure with invalid config", () => {
+  test("the exported provider's error crosses the boundary: one message naming the key, no stack frames", async () => {
+    // The host passes a pulumi Config; the provider reads only `get`.
+    type Request = Parameters<typeof provider.configure>[0];
+    const bad = { get: (key: string) => (key === "gcp-billing:apiEndpoint" ? "not a url" : undefined) };
+    await assert.rejects(provider.configure({ config: bad } as unknown as Request), (err: unknown) => {
+      assert.ok(err instanceof Error);
+      assert.equal(err.name, "ProjectBillingLinkError");
+      assert.match(
+        err.message,
+        /^invalid stack config: gcp-billing:apiEndpoint must be an absolute http\(s\) URL/,
+      );
+      assert.doesNotMatch(err.stack ?? "", /\.ts:\d+/);
+      return true;
+    });
+    await provider.configure({ config: { get: () => undefined } } as unknown as Request);
+  });
+
   test("the error is kept: later operations fail with it instead of running on defaults", async () => {
     const provider = new ProjectBillingLinkProvider();
     const bad = { get: (key: string) => (key === "gcp-billing:requestsPerMinute" ? "1,000" : undefined) };
