@@ -4,16 +4,26 @@
 // provider/src/declarationProblems.ts); config and credentials files take a preview per value that
 // replaces another.
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import { describe, test } from "@jest/globals";
 import type { RunningEmulator } from "../../emulator/src";
 import {
   ACCOUNTS,
   ALICE_REFRESH_TOKEN,
   DEMO_CLIENT_SECRET,
+  authorizedUserJson,
   createBillingStack,
   type BillingStack,
 } from "../support/billingStack";
 import { cleanupAfterEach } from "../support/cleanups";
+import {
+  BAD_CONFIG,
+  BAD_CREDENTIALS,
+  TRUNCATED_TOKEN,
+  batchesByKey,
+  escape,
+  looseCredentialsFile,
+} from "./support/badConfig";
 import { ENGINE_UNKNOWN, MALFORMED_INPUTS, WELL_FORMED, type LinkProperty } from "./support/malformedInputs";
 import { recordScenario } from "./support/scenarioResults";
 import { EMULATOR_ACCESS_TOKEN_PREFIX, scanForSecrets } from "./support/secretScan";
@@ -144,6 +154,93 @@ describe("bad input", () => {
       faults: `${count("projectId")} malformed projectId, ${count("billingAccount")} billingAccount and ${count("deletionPolicy")} deletionPolicy values in one preview: empty, whitespace, look-alike Unicode, resource-name prefixes, path traversal, encoded slashes, 10 kB, wrong shape and case, numbers, null, objects, arrays, booleans`,
       outcome:
         "preview failed; every value refused by its own error naming its property; no Cloud Billing API call",
+      lost: 0,
+      leaked: leaks.count,
+      retries: 0,
+      durationMs: Date.now() - started,
+    });
+  });
+
+  test("malformed gcp-billing:* config and credentials files: refused at preview naming the key, no API call; a 0644 file warns", async () => {
+    const started = Date.now();
+    const env = await createBillingStack();
+    cleanups.add(() => env.cleanup());
+    await env.declare([{ name: "app", projectId: "demo-app-prod", billingAccount: ACCOUNTS.main }]);
+    const original = await env.stack.getAllConfig();
+    const outputs: Record<string, string> = {};
+    const inputFiles: string[] = [];
+    const problems: string[] = [];
+
+    /** Sets `config`, previews, puts every key back; the preview must fail saying each of `says`. */
+    async function refused(
+      what: string,
+      config: Record<string, { value: string; secret?: boolean }>,
+      says: RegExp[],
+    ): Promise<void> {
+      await env.stack.setAllConfig(config);
+      env.emulator.clearLog();
+      const run = await preview(env);
+      outputs[`pulumi preview output (${what})`] = run.output;
+      const calls = billingApiCalls(env.emulator);
+      if (run.code === 0) problems.push(`${what}: the preview passed`);
+      for (const pattern of says)
+        if (!pattern.test(run.output)) problems.push(`${what}: does not say ${String(pattern)}`);
+      if (calls.length > 0) problems.push(`${what}: reached the API: ${calls.join(", ")}`);
+      if (/\.ts:\d+|\n\s+at /.test(run.output)) problems.push(`${what}: a stack trace reached the user`);
+      const keys = Object.keys(config);
+      const added = keys.filter((key) => !(key in original));
+      if (added.length > 0) await env.stack.removeAllConfig(added);
+      const replaced = keys.filter((key) => key in original);
+      if (replaced.length > 0)
+        await env.stack.setAllConfig(Object.fromEntries(replaced.map((key) => [key, original[key]])));
+    }
+
+    // Config values: one preview reports every invalid key at once, so each batch holds each key once.
+    const batches = batchesByKey(BAD_CONFIG);
+    for (const [i, batch] of batches.entries())
+      await refused(
+        `config batch ${i + 1}`,
+        Object.fromEntries(batch.map((row) => [row.key, { value: row.value }])),
+        batch.map((row) => row.says),
+      );
+    // Credentials: one value per preview, as there is one gcp-billing:credentials.
+    for (const row of BAD_CREDENTIALS) {
+      const value = row.value(env.stateDir);
+      if (fs.existsSync(value)) inputFiles.push(value);
+      await refused(row.what, { [row.key]: { value, secret: row.secret } }, [row.says(value)]);
+    }
+    assert.deepEqual(problems, []);
+
+    // A file others may read still works (the preview reads the API with it) but says how to fix it.
+    const loose = looseCredentialsFile(env.stateDir, authorizedUserJson(ALICE_REFRESH_TOKEN));
+    inputFiles.push(loose);
+    await env.stack.setConfig("gcp-billing:credentials", { value: loose });
+    env.emulator.clearLog();
+    const warned = await preview(env);
+    outputs["pulumi preview output (0644)"] = warned.output;
+    assert.equal(warned.code, 0, warned.output);
+    const shown = diagnostics(warned.stdout);
+    assert.match(
+      shown,
+      new RegExp(
+        `warning: gcp-billing:credentials names ${escape(loose)}, which other users of this machine may read \\(mode 0644\\): chmod 600 ${escape(loose)}`,
+      ),
+    );
+    assert.ok(
+      billingApiCalls(env.emulator).length > 0,
+      "a working credentials file reads the API at preview",
+    );
+
+    inputFiles.push(String(original["gcp-billing:credentials"]?.value));
+    const places = await stackPlaces(env, outputs, inputFiles);
+    const leaks = scanForSecrets([...SECRETS, TRUNCATED_TOKEN], places);
+    assert.deepEqual(leaks.findings, []);
+    recordScenario({
+      scenario: "bad config and credentials files",
+      test: "badInput.test.ts › malformed gcp-billing:* config and credentials files",
+      faults: `${BAD_CONFIG.length} malformed gcp-billing:* values in ${batches.length} previews; ${BAD_CREDENTIALS.length} broken credentials (wrong or missing type, truncated, empty, a directory, missing fields, inline JSON, a bad service account to impersonate); a 0644 credentials file`,
+      outcome:
+        "each refused at preview naming its key, no Cloud Billing API call; the 0644 file worked and warned with chmod 600",
       lost: 0,
       leaked: leaks.count,
       retries: 0,
