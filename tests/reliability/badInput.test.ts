@@ -99,7 +99,7 @@ describe("bad input", () => {
     // The engine refuses the resources too, and says where the details are.
     assert.match(output, /invalid: the program's errors for ProjectBillingLink "row-\d+" give the details/);
     // A 10 kB value is cut short in the message, not echoed whole.
-    assert.doesNotMatch(output, /a{200}|0{200}/);
+    assert.doesNotMatch(output, /a{200}|0{200}|(a\.){100}/);
     // Each row's own error above is what proves it refused (the engine stops checking at the first
     // failure, so a row the program let through might never be checked here); this proves the preview as
     // a whole sent the API nothing.

@@ -63,6 +63,11 @@ export const MALFORMED_INPUTS: MalformedInput[] = [
   project("an encoded slash", "demo-app%2Fprod"),
   project("an encoded dot-dot-slash", "%2E%2E%2Fdemo-app-prod"),
   project("10 kB", "a".repeat(TEN_KB)),
+  project(
+    "domain-scoped, with a 10 kB domain",
+    `${"a.".repeat(TEN_KB / 2)}com:demo-app-prod`,
+    /^"a\.a\.[^\n]*" is not valid \(its domain is over 253 characters\); expected /,
+  ),
   project("upper case", "Demo-App-Prod", /^"Demo-App-Prod" is not valid \(project IDs are lower-case\)/),
   project("5 characters, one too short", "abcde"),
   project("31 characters, one too long", `a${"b".repeat(30)}`),
