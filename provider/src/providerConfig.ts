@@ -2,7 +2,7 @@
  * Stack configuration for the provider, read in `configure` from the `gcp-billing:` namespace. Values are
  * never captured into the serialized provider: each engine run reads them afresh, and secrets stay secrets.
  */
-import type { CloudBillingClientOptions } from "../../sdk/src";
+import { parseProjectId, type CloudBillingClientOptions } from "../../sdk/src";
 
 export const CONFIG_NAMESPACE = "gcp-billing";
 
@@ -88,6 +88,21 @@ export function settingsFromConfig(config: ConfigSource): ProviderSettings {
     }
     return value;
   };
+  // Sent as the x-goog-user-project header, which takes a project ID or number: anything else would only
+  // come back as an error from Google, after the preview had already called the API with it.
+  const quotaProject = (key: ConfigKey): string | undefined => {
+    const value = get(key);
+    if (value === undefined || /^[0-9]{1,30}$/.test(value)) return value;
+    try {
+      return parseProjectId(value, configKey(key));
+    } catch {
+      problems.push(
+        `${configKey(key)} must be a project ID or number (e.g. "my-project-123"), not a resource name, ` +
+          `got "${value.slice(0, 80)}"`,
+      );
+      return undefined;
+    }
+  };
   const credentials = get("credentials");
   const explicit = withoutUndefined({
     accessToken: get("accessToken"),
@@ -116,7 +131,7 @@ export function settingsFromConfig(config: ConfigSource): ProviderSettings {
             },
           }
         : undefined,
-    quotaProject: get("quotaProject"),
+    quotaProject: quotaProject("quotaProject"),
     endpoints: withoutUndefined({
       apiRoot: endpoint("apiEndpoint"),
       tokenUrl: endpoint("oauthTokenUrl"),

@@ -308,6 +308,19 @@ describe("settingsFromConfig", () => {
     assert.deepEqual(widest.client.retry, { attemptTimeoutMs: 1, deadlineMs: 2_147_483_000 });
   });
 
+  test("quotaProject takes a project ID or number; anything else names the key", () => {
+    for (const good of ["my-project-123", "123456789012", "example.com:my-project"])
+      assert.equal(
+        settingsFromConfig(config({ "gcp-billing:quotaProject": good })).client.quotaProject,
+        good,
+      );
+    for (const bad of ["projects/my-project", "My Project", "my-project\nX-Other: 1", "x".repeat(100)])
+      assert.throws(
+        () => settingsFromConfig(config({ "gcp-billing:quotaProject": bad })),
+        /gcp-billing:quotaProject must be a project ID or number/,
+      );
+  });
+
   test("every invalid value is reported at once, each naming its key", () => {
     assert.throws(
       () =>
