@@ -42,6 +42,16 @@ export const BAD_CONFIG: BadConfigValue[] = [
   url("stsTokenUrl", "javascript:alert(1)"),
   url("iamCredentialsEndpoint", "file:///etc/passwd"),
   {
+    key: "gcp-billing:quotaProject",
+    value: "projects/demo-app-prod",
+    says: /gcp-billing:quotaProject must be a project ID or number[^\n]*, got "projects\/demo-app-prod"/,
+  },
+  {
+    key: "gcp-billing:quotaProject",
+    value: "Demo App",
+    says: /gcp-billing:quotaProject must be a project ID or number[^\n]*, got "Demo App"/,
+  },
+  {
     key: "gcp-billing:preflight",
     value: "yes",
     says: /gcp-billing:preflight must be "true" or "false", got "yes"/,
