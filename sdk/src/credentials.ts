@@ -88,6 +88,23 @@ function fromFile(
   return warning ? { ...credential, fileWarnings: [warning] } : credential;
 }
 
+/**
+ * A static access token, trimmed, that an Authorization header can carry. Inner whitespace or a control
+ * character (a second line pasted along, a quote) otherwise fails every request as a network error, retried
+ * to the deadline, or reaches Google as a token it rejects. The message never shows the token.
+ */
+function headerToken(token: string, name: string): string {
+  const trimmed = token.trim();
+  if (/^[\x21-\x7e]+$/.test(trimmed)) return trimmed;
+  throw new CredentialsError(
+    `${name} is not an access token: it contains spaces, line breaks or other characters a token never has.`,
+    {
+      status: "INVALID_ARGUMENT",
+      hint: `Set ${name} to the token alone, e.g. the output of \`gcloud auth print-access-token\`.`,
+    },
+  );
+}
+
 /** gcloud's config directory: $CLOUDSDK_CONFIG, else %APPDATA%\gcloud on Windows, else ~/.config/gcloud. */
 export function gcloudAdcPath(env: NodeJS.ProcessEnv): string {
   if (env.CLOUDSDK_CONFIG) return join(env.CLOUDSDK_CONFIG, "application_default_credentials.json");
@@ -115,7 +132,12 @@ function fromOptions(
   env: NodeJS.ProcessEnv,
 ): ResolvedCredential | undefined {
   const nameOf = (option: CredentialOptionName): string => c.names?.[option] ?? `credentials.${option}`;
-  if (c.accessToken) return { kind: "access_token", source: "options", accessToken: c.accessToken };
+  if (c.accessToken)
+    return {
+      kind: "access_token",
+      source: "options",
+      accessToken: headerToken(c.accessToken, nameOf("accessToken")),
+    };
   if (c.refreshToken) {
     const missing = (["clientId", "clientSecret"] as const).filter((k) => !c[k]);
     if (missing.length > 0) {
@@ -165,7 +187,7 @@ function findCredential(input: ResolveCredentialsInput): ResolvedCredential {
     return {
       kind: "access_token",
       source: "GOOGLE_OAUTH_ACCESS_TOKEN",
-      accessToken: env.GOOGLE_OAUTH_ACCESS_TOKEN.trim(),
+      accessToken: headerToken(env.GOOGLE_OAUTH_ACCESS_TOKEN, "GOOGLE_OAUTH_ACCESS_TOKEN"),
     };
   }
   if (env.GOOGLE_CREDENTIALS) {

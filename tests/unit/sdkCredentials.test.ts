@@ -139,6 +139,15 @@ describe("quota project precedence", () => {
   });
 });
 
+describe("static access tokens", () => {
+  it("surrounding whitespace is trimmed, from options and from the environment", () => {
+    const fromOptions = resolveCredentials({ credentials: { accessToken: " ya29.abc-123\n" }, env: {} });
+    assert.equal(fromOptions.kind === "access_token" && fromOptions.accessToken, "ya29.abc-123");
+    const fromEnv = resolveCredentials({ env: { GOOGLE_OAUTH_ACCESS_TOKEN: "ya29.abc-123\n" } });
+    assert.equal(fromEnv.kind === "access_token" && fromEnv.accessToken, "ya29.abc-123");
+  });
+});
+
 describe("bad credentials name the problem, never a value", () => {
   const cases: [string, () => unknown, RegExp][] = [
     [
@@ -184,6 +193,22 @@ describe("bad credentials name the problem, never a value", () => {
           },
         }),
       /missing or has an invalid refresh_token field/,
+    ],
+    [
+      "an access token with a line break",
+      () =>
+        resolveCredentials({ credentials: { accessToken: "ya29.rt-lonely-secret\nX-Other: 1" }, env: {} }),
+      /credentials\.accessToken is not an access token: it contains spaces, line breaks/,
+    ],
+    [
+      "an access token with a space",
+      () => resolveCredentials({ env: { GOOGLE_OAUTH_ACCESS_TOKEN: "Bearer rt-lonely-secret" } }),
+      /GOOGLE_OAUTH_ACCESS_TOKEN is not an access token/,
+    ],
+    [
+      "an access token with a non-ASCII character",
+      () => resolveCredentials({ credentials: { accessToken: "ya29.rt-lonely-secret\u00e9" }, env: {} }),
+      /credentials\.accessToken is not an access token/,
     ],
     [
       "missing GAC file",
