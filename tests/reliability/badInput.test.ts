@@ -20,6 +20,7 @@ import {
   BAD_CONFIG,
   BAD_CREDENTIALS,
   TRUNCATED_TOKEN,
+  TYPED_TOKEN,
   batchesByKey,
   escape,
   looseCredentialsFile,
@@ -233,12 +234,12 @@ describe("bad input", () => {
 
     inputFiles.push(String(original["gcp-billing:credentials"]?.value));
     const places = await stackPlaces(env, outputs, inputFiles);
-    const leaks = scanForSecrets([...SECRETS, TRUNCATED_TOKEN], places);
+    const leaks = scanForSecrets([...SECRETS, TRUNCATED_TOKEN, TYPED_TOKEN], places);
     assert.deepEqual(leaks.findings, []);
     recordScenario({
       scenario: "bad config and credentials files",
       test: "badInput.test.ts › malformed gcp-billing:* config and credentials files",
-      faults: `${BAD_CONFIG.length} malformed gcp-billing:* values in ${batches.length} previews; ${BAD_CREDENTIALS.length} broken credentials (wrong or missing type, truncated, empty, a directory, missing fields, inline JSON, a bad service account to impersonate); a 0644 credentials file`,
+      faults: `${BAD_CONFIG.length} malformed gcp-billing:* values in ${batches.length} previews; ${BAD_CREDENTIALS.length} broken credentials (wrong or missing type, truncated, empty, a directory, missing fields, inline JSON, a two-line access token, a bad service account to impersonate); a 0644 credentials file`,
       outcome:
         "each refused at preview naming its key, no Cloud Billing API call; the 0644 file worked and warned with chmod 600",
       lost: 0,

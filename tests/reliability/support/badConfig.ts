@@ -72,6 +72,9 @@ export function batchesByKey(rows: readonly BadConfigValue[]): BadConfigValue[][
 /** The start of alice's refresh token that the truncated file keeps: it must not be echoed either. */
 export const TRUNCATED_TOKEN = ALICE_REFRESH_TOKEN.slice(0, 12);
 
+/** A secret typed into gcp-billing:accessToken: refused, and never echoed. */
+export const TYPED_TOKEN = "typed-access-token-0123";
+
 export interface BadCredentials {
   what: string;
   key: string;
@@ -158,6 +161,13 @@ export const BAD_CREDENTIALS: BadCredentials[] = [
     secret: true,
     value: () => authorizedUserJson(ALICE_REFRESH_TOKEN).slice(0, 40),
     says: () => /gcp-billing:credentials is not valid JSON/,
+  },
+  {
+    what: "a static access token with a second line pasted along",
+    key: "gcp-billing:accessToken",
+    secret: true,
+    value: () => `ya29.${TYPED_TOKEN}\nX-Other: 1`,
+    says: () => /gcp-billing:accessToken is not an access token: it contains spaces, line breaks/,
   },
   {
     what: "a service account to impersonate that is not an email",
