@@ -1,12 +1,12 @@
 // Bad input under the real engine: malformed link arguments, stack config and credentials files are
 // refused at `pulumi preview`, each error naming what the user set, and none of them reaches the Cloud
 // Billing API. One preview carries every malformed argument (the program reports all of them at once,
-// provider/src/declarationProblems.ts); config and credentials files take a preview per value that
-// replaces another.
+// provider/src/declarationProblems.ts), and one preview a batch of config values (configure reports every
+// bad key at once); each broken credential takes its own preview, since each replaces the one in use.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { describe, test } from "@jest/globals";
-import type { RunningEmulator } from "../../emulator/src";
+import type { LoggedRequest, RunningEmulator } from "../../emulator/src";
 import {
   ACCOUNTS,
   ALICE_REFRESH_TOKEN,
@@ -26,6 +26,7 @@ import {
   looseCredentialsFile,
 } from "./support/badConfig";
 import { ENGINE_UNKNOWN, MALFORMED_INPUTS, WELL_FORMED, type LinkProperty } from "./support/malformedInputs";
+import { retryStats } from "./support/requestLogRetries";
 import { recordScenario } from "./support/scenarioResults";
 import { EMULATOR_ACCESS_TOKEN_PREFIX, scanForSecrets } from "./support/secretScan";
 import { stackPlaces } from "./support/stackPlaces";
@@ -58,8 +59,14 @@ function programErrors(shown: string): Map<string, string[]> {
   return byName;
 }
 
-async function preview(env: BillingStack): Promise<{ code: number | null; stdout: string; output: string }> {
+/** Runs `pulumi preview` on a cleared request log, and appends what it sent to `seen`. */
+async function preview(
+  env: BillingStack,
+  seen: LoggedRequest[],
+): Promise<{ code: number | null; stdout: string; output: string }> {
+  env.emulator.clearLog();
   const run = await env.cli(["preview"]);
+  seen.push(...env.emulator.requestLog());
   return { code: run.code, stdout: run.stdout, output: run.stdout + run.stderr };
 }
 
@@ -82,8 +89,8 @@ describe("bad input", () => {
     }));
     await env.stack.setConfig("links", { value: JSON.stringify(links) });
 
-    env.emulator.clearLog();
-    const { code, stdout, output } = await preview(env);
+    const seen: LoggedRequest[] = [];
+    const { code, stdout, output } = await preview(env, seen);
     assert.notEqual(code, 0, output.slice(0, 4000));
     const errors = programErrors(diagnostics(stdout));
     const problems: string[] = [];
@@ -111,8 +118,7 @@ describe("bad input", () => {
     await env.stack.setConfig("links", {
       value: JSON.stringify([{ name: "marker", ...WELL_FORMED, projectId: ENGINE_UNKNOWN }]),
     });
-    env.emulator.clearLog();
-    const marker = await preview(env);
+    const marker = await preview(env, seen);
     assert.notEqual(marker.code, 0, marker.output);
     assert.match(
       diagnostics(marker.stdout),
@@ -126,8 +132,7 @@ describe("bad input", () => {
     await env.declare([
       { name: "padded", projectId: " demo-app-prod\n", billingAccount: "\t01a2b3-c4d5e6-f7a8b9 " },
     ]);
-    env.emulator.clearLog();
-    const padded = await preview(env);
+    const padded = await preview(env, seen);
     assert.equal(padded.code, 0, padded.output);
     const calls = billingApiCalls(env.emulator);
     assert.ok(
@@ -150,14 +155,15 @@ describe("bad input", () => {
     assert.deepEqual(leaks.findings, []);
     const count = (property: LinkProperty): number => rows.filter((r) => r.property === property).length;
     recordScenario({
-      scenario: `bad input: ${rows.length} malformed values`,
+      // A fixed key (the report's row), so a longer table replaces the row instead of adding one.
+      scenario: "bad input: malformed values",
       test: "badInput.test.ts › malformed project IDs, accounts and policies",
-      faults: `${count("projectId")} malformed projectId, ${count("billingAccount")} billingAccount and ${count("deletionPolicy")} deletionPolicy values in one preview: empty, whitespace, look-alike Unicode, resource-name prefixes, path traversal, encoded slashes, 10 kB, wrong shape and case, numbers, null, objects, arrays, booleans`,
+      faults: `${rows.length} malformed values in one preview (${count("projectId")} projectId, ${count("billingAccount")} billingAccount, ${count("deletionPolicy")} deletionPolicy): empty, whitespace, look-alike Unicode, resource-name prefixes, path traversal, encoded slashes, 10 kB, wrong shape and case, numbers, null, objects, arrays, booleans, the engine's unknown marker typed in`,
       outcome:
         "preview failed; every value refused by its own error naming its property; no Cloud Billing API call",
       lost: 0,
       leaked: leaks.count,
-      retries: 0,
+      retries: retryStats(seen).retries,
       durationMs: Date.now() - started,
     });
   });
@@ -171,6 +177,7 @@ describe("bad input", () => {
     const outputs: Record<string, string> = {};
     const inputFiles: string[] = [];
     const problems: string[] = [];
+    const seen: LoggedRequest[] = [];
 
     /** Sets `config`, previews, puts every key back; the preview must fail saying each of `says`. */
     async function refused(
@@ -179,8 +186,7 @@ describe("bad input", () => {
       says: RegExp[],
     ): Promise<void> {
       await env.stack.setAllConfig(config);
-      env.emulator.clearLog();
-      const run = await preview(env);
+      const run = await preview(env, seen);
       outputs[`pulumi preview output (${what})`] = run.output;
       const calls = billingApiCalls(env.emulator);
       if (run.code === 0) problems.push(`${what}: the preview passed`);
@@ -196,7 +202,8 @@ describe("bad input", () => {
         await env.stack.setAllConfig(Object.fromEntries(replaced.map((key) => [key, original[key]])));
     }
 
-    // Config values: one preview reports every invalid key at once, so each batch holds each key once.
+    // Config values: a batch holds each key once, and each value must be named in the output: one that
+    // passed would be missing there even though the others fail the preview.
     const batches = batchesByKey(BAD_CONFIG);
     for (const [i, batch] of batches.entries())
       await refused(
@@ -204,7 +211,7 @@ describe("bad input", () => {
         Object.fromEntries(batch.map((row) => [row.key, { value: row.value }])),
         batch.map((row) => row.says),
       );
-    // Credentials: one value per preview, as there is one gcp-billing:credentials.
+    // Credentials: one per preview, each replacing the credential the stack uses.
     for (const row of BAD_CREDENTIALS) {
       const value = row.value(env.stateDir);
       if (fs.existsSync(value)) inputFiles.push(value);
@@ -216,8 +223,7 @@ describe("bad input", () => {
     const loose = looseCredentialsFile(env.stateDir, authorizedUserJson(ALICE_REFRESH_TOKEN));
     inputFiles.push(loose);
     await env.stack.setConfig("gcp-billing:credentials", { value: loose });
-    env.emulator.clearLog();
-    const warned = await preview(env);
+    const warned = await preview(env, seen);
     outputs["pulumi preview output (0644)"] = warned.output;
     assert.equal(warned.code, 0, warned.output);
     const shown = diagnostics(warned.stdout);
@@ -244,7 +250,7 @@ describe("bad input", () => {
         "each refused at preview naming its key, no Cloud Billing API call; the 0644 file worked and warned with chmod 600",
       lost: 0,
       leaked: leaks.count,
-      retries: 0,
+      retries: retryStats(seen).retries,
       durationMs: Date.now() - started,
     });
   });
