@@ -72,7 +72,7 @@ export function batchesByKey(rows: readonly BadConfigValue[]): BadConfigValue[][
 /** The start of alice's refresh token that the truncated file keeps: it must not be echoed either. */
 export const TRUNCATED_TOKEN = ALICE_REFRESH_TOKEN.slice(0, 12);
 
-/** A secret typed into gcp-billing:accessToken: refused, and never echoed. */
+/** A secret typed into gcp-billing:accessToken or refreshToken: refused, and never echoed. */
 export const TYPED_TOKEN = "typed-access-token-0123";
 
 export interface BadCredentials {
@@ -168,6 +168,13 @@ export const BAD_CREDENTIALS: BadCredentials[] = [
     secret: true,
     value: () => `ya29.${TYPED_TOKEN}\nX-Other: 1`,
     says: () => /gcp-billing:accessToken is not an access token: it contains spaces, line breaks/,
+  },
+  {
+    what: "a refresh token without the client it was issued to",
+    key: "gcp-billing:refreshToken",
+    secret: true,
+    value: () => `1//${TYPED_TOKEN}`,
+    says: () => /gcp-billing:refreshToken needs gcp-billing:clientId and gcp-billing:clientSecret/,
   },
   {
     what: "a service account to impersonate that is not an email",
