@@ -77,6 +77,28 @@ function looseModeWarning(path: string, name: string): string | undefined {
   }
 }
 
+/** Real credentials files are a few kB; this leaves room for any of them. */
+const MAX_CREDENTIALS_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Why an existing `path` cannot be a configured credentials file: reading a pipe with no writer or a
+ * device such as /dev/zero never returns, and would hang the provider inside `pulumi preview`. Only the
+ * `credentialsFile` option is checked: GOOGLE_APPLICATION_CREDENTIALS may name a shell's `<(…)` pipe.
+ */
+function notACredentialsFile(path: string): string | undefined {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    return undefined; // missing or unreadable: reading it says which
+  }
+  if (stat.isDirectory()) return "is a directory, not a file";
+  if (!stat.isFile()) return "is not a regular file (a pipe, socket or device, which could be read forever)";
+  if (stat.size > MAX_CREDENTIALS_FILE_BYTES)
+    return `is ${stat.size} bytes, far larger than a credentials file`;
+  return undefined;
+}
+
 /** The credential read from `path`, with a warning if the file is readable by others (real files only). */
 function fromFile(
   credential: ResolvedCredential,
@@ -158,6 +180,16 @@ function fromOptions(
   if (c.credentialsJson) return parseCredentialsJson(c.credentialsJson, "options", nameOf("credentialsJson"));
   if (c.credentialsFile) {
     const path = expandHome(c.credentialsFile, env);
+    const unusable = read === defaultReadFile ? notACredentialsFile(path) : undefined;
+    if (unusable) {
+      throw new CredentialsError(
+        `${nameOf("credentialsFile")} names ${shownPath(path)}, which ${unusable}.`,
+        {
+          status: "FAILED_PRECONDITION",
+          hint: `Point ${nameOf("credentialsFile")} at a credentials JSON file you can read.`,
+        },
+      );
+    }
     const text = readNamed(read, path, nameOf("credentialsFile"));
     if (text === undefined) {
       throw new CredentialsError(

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
@@ -258,6 +259,32 @@ describe("endpoints", () => {
     assert.throws(() => resolveEndpoints({ apiRoot: "not a url" }, {}), CredentialsError);
     assert.throws(() => resolveEndpoints({ apiRoot: "file:///etc/passwd" }, {}), CredentialsError);
   });
+});
+
+describe("configured paths that are not credentials files", () => {
+  // Reading any of these would block or never end, hanging the provider inside a preview.
+  const fifo = join(dir, "pipe.json");
+  execFileSync("mkfifo", [fifo]);
+  const huge = join(dir, "huge.json");
+  writeFileSync(huge, "");
+  truncateSync(huge, 2 * 1024 * 1024);
+  const cases: [string, string, RegExp][] = [
+    ["a named pipe", fifo, /names .*pipe\.json, which is not a regular file \(a pipe, socket or device/],
+    ["a device that never ends", "/dev/zero", /names \/dev\/zero, which is not a regular file/],
+    ["a 2 MB file", huge, /names .*huge\.json, which is 2097152 bytes, far larger than a credentials file/],
+    ["a directory", dir, /which is a directory, not a file/],
+  ];
+  for (const [name, path, want] of cases) {
+    it(`${name} is refused without reading it`, () => {
+      assert.throws(
+        () => resolveCredentials({ credentials: { credentialsFile: path }, env: {} }),
+        (e: unknown) =>
+          e instanceof CredentialsError &&
+          want.test(e.message) &&
+          /^credentials\.credentialsFile /.test(e.message),
+      );
+    });
+  }
 });
 
 describe("credentials files other users may read", () => {
