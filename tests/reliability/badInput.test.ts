@@ -245,7 +245,7 @@ describe("bad input", () => {
     recordScenario({
       scenario: "bad config and credentials files",
       test: "badInput.test.ts › malformed gcp-billing:* config and credentials files",
-      faults: `${BAD_CONFIG.length} malformed gcp-billing:* values in ${batches.length} previews; ${BAD_CREDENTIALS.length} broken credentials (wrong or missing type, truncated, empty, a directory, missing fields, inline JSON, a two-line access token, a refresh token without its client, a bad service account to impersonate); a 0644 credentials file`,
+      faults: `${BAD_CONFIG.length} malformed gcp-billing:* values in ${batches.length} previews; ${BAD_CREDENTIALS.length} broken credentials (wrong or missing type, truncated, empty, a directory, a pipe, /dev/zero, missing fields, inline JSON, a two-line access token, a refresh token without its client, a bad service account to impersonate); a 0644 credentials file`,
       outcome:
         "each refused at preview naming its key, no Cloud Billing API call; the 0644 file worked and warned with chmod 600",
       lost: 0,

@@ -1,6 +1,7 @@
 // Malformed `gcp-billing:*` stack config and broken credentials files, and what the preview must say
 // about each. tests/e2e/brokenCredentials.test.ts covers a missing file, a missing
 // GOOGLE_APPLICATION_CREDENTIALS file, a misspelt type and a read-only token: these are the others.
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ALICE_REFRESH_TOKEN, authorizedUserJson } from "../../support/billingStack";
@@ -154,6 +155,23 @@ export const BAD_CREDENTIALS: BadCredentials[] = [
       return out;
     },
     says: (v) => new RegExp(`gcp-billing:credentials names ${escape(v)}, which is a directory, not a file`),
+  },
+  {
+    // Read, it would block the provider for good: the preview would hang instead of failing.
+    what: "a named pipe with no writer",
+    key: "gcp-billing:credentials",
+    value: (dir) => {
+      const out = path.join(dir, "credentials.pipe");
+      execFileSync("mkfifo", [out]);
+      return out;
+    },
+    says: (v) => new RegExp(`gcp-billing:credentials names ${escape(v)}, which is not a regular file`),
+  },
+  {
+    what: "a device that never ends",
+    key: "gcp-billing:credentials",
+    value: () => "/dev/zero",
+    says: () => /gcp-billing:credentials names \/dev\/zero, which is not a regular file/,
   },
   {
     what: "inline JSON, truncated",
