@@ -18,7 +18,8 @@ export function declarationProblems(args: Record<string, unknown>): string[] {
     Object.entries(args).filter(([, v]) => !pulumi.Output.isInstance(v) && !(v instanceof Promise)),
   );
   const checked = new Set(Object.keys(known));
-  return normalizeInputs(known)
+  // Every value left here is plain: the engine's unknown marker among them was typed in.
+  return normalizeInputs(known, {}, { unknowns: false })
     .failures.filter((f) => checked.has(f.property))
     .map((f) => f.reason);
 }

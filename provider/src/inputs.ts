@@ -28,20 +28,30 @@ export interface NormalizedInputs {
 
 type Raw = Record<string, unknown>;
 
+export interface NormalizeOptions {
+  /**
+   * Whether UNKNOWN_VALUE means "not known yet" (default). In the program a computed value is an Output,
+   * never this string, so there it can only have been typed in and is validated like any other string.
+   */
+  unknowns?: boolean;
+}
+
 /**
  * Normalizes what a program declared; unknown (preview-time) values pass through untouched. `olds` are the
  * inputs recorded at the last update, which decide the policy of a link that declares none.
  */
-export function normalizeInputs(news: Raw, olds: Raw = {}): NormalizedInputs {
+export function normalizeInputs(news: Raw, olds: Raw = {}, options: NormalizeOptions = {}): NormalizedInputs {
   const failures: InputFailure[] = [];
-  const projectId = normalizeName(news.projectId, "projectId", parseProjectId, failures);
+  const unknowns = options.unknowns ?? true;
+  const projectId = normalizeName(news.projectId, "projectId", parseProjectId, failures, unknowns);
   const billingAccount = normalizeName(
     news.billingAccount,
     "billingAccount",
     parseBillingAccountName,
     failures,
+    unknowns,
   );
-  const policy = resolveDeletionPolicy(news.deletionPolicy, olds, failures);
+  const policy = resolveDeletionPolicy(news.deletionPolicy, olds, failures, unknowns);
   const inputs: ProjectBillingLinkInputs = {
     projectId,
     billingAccount,
@@ -73,8 +83,9 @@ function normalizeName(
   property: "projectId" | "billingAccount",
   parse: (input: string, field?: string) => string,
   failures: InputFailure[],
+  unknowns: boolean,
 ): string {
-  if (value === UNKNOWN_VALUE) return value;
+  if (unknowns && value === UNKNOWN_VALUE) return value;
   if (value === undefined || value === null || value === "") {
     failures.push({ property, reason: `${property} is required` });
     return "";
@@ -113,9 +124,17 @@ interface ResolvedPolicy {
  * package upgrade never silently changes what destroy does), unless the recorded one was declared and has
  * since been removed from the program: then the current default applies.
  */
-function resolveDeletionPolicy(declared: unknown, olds: Raw, failures: InputFailure[]): ResolvedPolicy {
+function resolveDeletionPolicy(
+  declared: unknown,
+  olds: Raw,
+  failures: InputFailure[],
+  unknowns: boolean,
+): ResolvedPolicy {
   const undeclared =
-    declared === undefined || declared === null || declared === "" || declared === UNKNOWN_VALUE;
+    declared === undefined ||
+    declared === null ||
+    declared === "" ||
+    (unknowns && declared === UNKNOWN_VALUE);
   if (!undeclared) {
     if (isPolicy(declared)) return { deletionPolicy: declared, origin: "declared" };
     failures.push({

@@ -99,11 +99,15 @@ export class ProjectBillingLinkProvider implements Provider {
     if (this.configError) throw this.configError;
     const { inputs, failures, keepsLegacyUnlink } = normalizeInputs(news, olds);
     const urn = inputs.__urn ?? "";
-    if (failures.length > 0 && news[REPORTED_BY_PROGRAM] === true) {
-      // The program already showed each problem on this resource (declarationProblems.ts).
+    if (news[REPORTED_BY_PROGRAM] === true) {
+      // The program already showed each problem on this resource (declarationProblems.ts). It saw plain
+      // values only, so when nothing looks wrong here the engine's unknown marker was typed in: refuse
+      // it too, or the preview would pass with only the program's error printed.
+      const refused =
+        failures.length > 0 ? failures : normalizeInputs(news, olds, { unknowns: false }).failures;
       const name = resourceName(urn) || "this resource";
       const reason = `invalid: the program's errors for ProjectBillingLink "${name}" give the details`;
-      return { inputs, failures: failures.map((f) => ({ ...f, reason })) };
+      return { inputs, failures: refused.map((f) => ({ ...f, reason })) };
     }
     this.refuseDuplicate(inputs, urn, failures);
     if (failures.length > 0) return { inputs, failures };
@@ -476,8 +480,10 @@ const implementation = new ProjectBillingLinkProvider();
 export const provider: Required<Provider> = {
   // Shims serialized by version 0.1 (still in users' state, and run by refresh and destroy) pass the
   // config itself rather than the request.
+  // Behind the boundary too: the host calls configure inside the first check, and prints a raw error
+  // there with its stack trace and its message twice (providerError.ts).
   configure: (req: { config: ConfigSource } | ConfigSource) =>
-    implementation.configure("config" in req ? req : { config: req }),
+    atBoundary("configure", () => implementation.configure("config" in req ? req : { config: req })),
   check: (olds, news) => atBoundary("check", () => implementation.check(olds, news)),
   diff: (id, olds, news) => atBoundary("diff", () => implementation.diff(id, olds, news)),
   create: (inputs) => atBoundary("create", () => implementation.create(inputs)),

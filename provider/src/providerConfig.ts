@@ -2,7 +2,7 @@
  * Stack configuration for the provider, read in `configure` from the `gcp-billing:` namespace. Values are
  * never captured into the serialized provider: each engine run reads them afresh, and secrets stay secrets.
  */
-import type { CloudBillingClientOptions } from "../../sdk/src";
+import { parseProjectId, type CloudBillingClientOptions } from "../../sdk/src";
 
 export const CONFIG_NAMESPACE = "gcp-billing";
 
@@ -43,6 +43,9 @@ export interface ProviderSettings {
 /** The config keys that hold secrets: they must be set with `pulumi config set --secret`. */
 export const SECRET_CONFIG_KEYS = ["accessToken", "refreshToken", "clientSecret", "credentials"] as const;
 
+/** The longest delay Node's timers can hold (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** `gcp-billing:<key>`, as users type it. */
 export function configKey(key: ConfigKey): string {
   return `${CONFIG_NAMESPACE}:${key}`;
@@ -67,8 +70,14 @@ export function settingsFromConfig(config: ConfigSource): ProviderSettings {
     const value = get(key);
     if (value === undefined) return undefined;
     const n = Number(value);
-    if (Number.isFinite(n) && n > 0) return Math.round(n * 1000);
-    problems.push(`${configKey(key)} must be a positive number of seconds, got "${value.slice(0, 40)}"`);
+    const ms = Math.round(n * 1000);
+    // Node's timers fire after 1 ms when asked for 0 ms or for more than they hold, so a value outside
+    // this range would time out every request at once instead of never.
+    if (Number.isFinite(n) && n > 0 && ms >= 1 && ms <= MAX_TIMER_MS) return ms;
+    problems.push(
+      `${configKey(key)} must be a positive number of seconds, at least 0.001 and at most ` +
+        `${Math.floor(MAX_TIMER_MS / 1000)}, got "${value.slice(0, 40)}"`,
+    );
     return undefined;
   };
   const endpoint = (key: ConfigKey): string | undefined => {
@@ -78,6 +87,21 @@ export function settingsFromConfig(config: ConfigSource): ProviderSettings {
       return undefined;
     }
     return value;
+  };
+  // Sent as the x-goog-user-project header, which takes a project ID or number: anything else would only
+  // come back as an error from Google, after the preview had already called the API with it.
+  const quotaProject = (key: ConfigKey): string | undefined => {
+    const value = get(key);
+    if (value === undefined || /^[0-9]{1,30}$/.test(value)) return value;
+    try {
+      return parseProjectId(value, configKey(key));
+    } catch {
+      problems.push(
+        `${configKey(key)} must be a project ID or number (e.g. "my-project-123"), not a resource name, ` +
+          `got "${value.slice(0, 80)}"`,
+      );
+      return undefined;
+    }
   };
   const credentials = get("credentials");
   const explicit = withoutUndefined({
@@ -107,7 +131,7 @@ export function settingsFromConfig(config: ConfigSource): ProviderSettings {
             },
           }
         : undefined,
-    quotaProject: get("quotaProject"),
+    quotaProject: quotaProject("quotaProject"),
     endpoints: withoutUndefined({
       apiRoot: endpoint("apiEndpoint"),
       tokenUrl: endpoint("oauthTokenUrl"),

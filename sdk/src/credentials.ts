@@ -77,6 +77,28 @@ function looseModeWarning(path: string, name: string): string | undefined {
   }
 }
 
+/** Real credentials files are a few kB; this leaves room for any of them. */
+const MAX_CREDENTIALS_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Why an existing `path` cannot be a configured credentials file: reading a pipe with no writer or a
+ * device such as /dev/zero never returns, and would hang the provider inside `pulumi preview`. Only the
+ * `credentialsFile` option is checked: GOOGLE_APPLICATION_CREDENTIALS may name a shell's `<(…)` pipe.
+ */
+function notACredentialsFile(path: string): string | undefined {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    return undefined; // missing or unreadable: reading it says which
+  }
+  if (stat.isDirectory()) return "is a directory, not a file";
+  if (!stat.isFile()) return "is not a regular file (a pipe, socket or device, which could be read forever)";
+  if (stat.size > MAX_CREDENTIALS_FILE_BYTES)
+    return `is ${stat.size} bytes, far larger than a credentials file`;
+  return undefined;
+}
+
 /** The credential read from `path`, with a warning if the file is readable by others (real files only). */
 function fromFile(
   credential: ResolvedCredential,
@@ -86,6 +108,23 @@ function fromFile(
 ): ResolvedCredential {
   const warning = read === defaultReadFile ? looseModeWarning(path, name) : undefined;
   return warning ? { ...credential, fileWarnings: [warning] } : credential;
+}
+
+/**
+ * A static access token, trimmed, that an Authorization header can carry. Inner whitespace or a control
+ * character (a second line pasted along, a quote) otherwise fails every request as a network error, retried
+ * to the deadline, or reaches Google as a token it rejects. The message never shows the token.
+ */
+function headerToken(token: string, name: string): string {
+  const trimmed = token.trim();
+  if (/^[\x21-\x7e]+$/.test(trimmed)) return trimmed;
+  throw new CredentialsError(
+    `${name} is not an access token: it contains spaces, line breaks or other characters a token never has.`,
+    {
+      status: "INVALID_ARGUMENT",
+      hint: `Set ${name} to the token alone, e.g. the output of \`gcloud auth print-access-token\`.`,
+    },
+  );
 }
 
 /** gcloud's config directory: $CLOUDSDK_CONFIG, else %APPDATA%\gcloud on Windows, else ~/.config/gcloud. */
@@ -115,7 +154,12 @@ function fromOptions(
   env: NodeJS.ProcessEnv,
 ): ResolvedCredential | undefined {
   const nameOf = (option: CredentialOptionName): string => c.names?.[option] ?? `credentials.${option}`;
-  if (c.accessToken) return { kind: "access_token", source: "options", accessToken: c.accessToken };
+  if (c.accessToken)
+    return {
+      kind: "access_token",
+      source: "options",
+      accessToken: headerToken(c.accessToken, nameOf("accessToken")),
+    };
   if (c.refreshToken) {
     const missing = (["clientId", "clientSecret"] as const).filter((k) => !c[k]);
     if (missing.length > 0) {
@@ -136,6 +180,16 @@ function fromOptions(
   if (c.credentialsJson) return parseCredentialsJson(c.credentialsJson, "options", nameOf("credentialsJson"));
   if (c.credentialsFile) {
     const path = expandHome(c.credentialsFile, env);
+    const unusable = read === defaultReadFile ? notACredentialsFile(path) : undefined;
+    if (unusable) {
+      throw new CredentialsError(
+        `${nameOf("credentialsFile")} names ${shownPath(path)}, which ${unusable}.`,
+        {
+          status: "FAILED_PRECONDITION",
+          hint: `Point ${nameOf("credentialsFile")} at a credentials JSON file you can read.`,
+        },
+      );
+    }
     const text = readNamed(read, path, nameOf("credentialsFile"));
     if (text === undefined) {
       throw new CredentialsError(
@@ -165,7 +219,7 @@ function findCredential(input: ResolveCredentialsInput): ResolvedCredential {
     return {
       kind: "access_token",
       source: "GOOGLE_OAUTH_ACCESS_TOKEN",
-      accessToken: env.GOOGLE_OAUTH_ACCESS_TOKEN.trim(),
+      accessToken: headerToken(env.GOOGLE_OAUTH_ACCESS_TOKEN, "GOOGLE_OAUTH_ACCESS_TOKEN"),
     };
   }
   if (env.GOOGLE_CREDENTIALS) {

@@ -13,7 +13,10 @@ const ACCOUNT_FORMS = '"012345-567890-ABCDEF" or "billingAccounts/012345-567890-
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 // Legacy domain-scoped IDs ("google.com:foo"); the domain part follows DNS label rules.
 const DOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+/** The longest DNS name (RFC 1035). */
+const MAX_DOMAIN = 253;
 const ACCOUNT_ID = /^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/;
+const ACCOUNT_ID_ANY_CASE = /^[0-9A-Fa-f]{6}-[0-9A-Fa-f]{6}-[0-9A-Fa-f]{6}$/;
 const ACCOUNT_PREFIX = "billingAccounts/";
 
 /** Shows the rejected input safely: quoted (so stray tabs are visible) and capped. */
@@ -51,6 +54,9 @@ export function parseProjectId(input: string, field = "projectId"): string {
   }
   const domain = id.slice(0, colon);
   const local = id.slice(colon + 1);
+  // DOMAIN bounds each label, not how many there are: without this a 10 kB ID would reach the API.
+  if (domain.length > MAX_DOMAIN)
+    reject(field, input, PROJECT_FORMS, ` (its domain is over ${MAX_DOMAIN} characters)`);
   if (!DOMAIN.test(domain) || !PROJECT_ID.test(local)) reject(field, input, PROJECT_FORMS);
   return id;
 }
@@ -70,6 +76,9 @@ export function parseBillingAccountName(input: string, field = "billingAccount")
     : id.toLowerCase().startsWith(ACCOUNT_PREFIX.toLowerCase())
       ? " (the prefix is case-sensitive: billingAccounts/)"
       : "";
+  // Checked before upper-casing too: toUpperCase maps some non-ASCII letters onto hex digits (the
+  // ligature "ﬀ" becomes "FF"), which would send the API an account the user never typed.
+  if (!ACCOUNT_ID_ANY_CASE.test(id)) reject(field, input, ACCOUNT_FORMS, why);
   id = id.toUpperCase();
   if (!ACCOUNT_ID.test(id)) reject(field, input, ACCOUNT_FORMS, why);
   return `${ACCOUNT_PREFIX}${id}`;

@@ -3,6 +3,7 @@
 // Then what only the file store promises: atomic saves, writes saved together, and a refusal of files it
 // did not write.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -506,6 +507,13 @@ forEachStore((stores) => {
   });
 });
 
+/** The id of a process that has exited (a node that did nothing). */
+function deadPid(): number {
+  const pid = spawnSync(process.execPath, ["-e", ""]).pid;
+  assert.ok(pid !== undefined);
+  return pid;
+}
+
 describe("file store guarantees", () => {
   let dir: string;
   let file: string;
@@ -540,8 +548,18 @@ describe("file store guarantees", () => {
     const store = FileStore.open(file, seedState);
     store.setProjectBillingAccount("sandbox-one", MAIN);
     await store.settled();
-    fs.writeFileSync(`${file}.99999.1.tmp`, '{"version":1,"proj');
+    const abandoned = `${file}.${deadPid()}.1.tmp`;
+    fs.writeFileSync(abandoned, '{"version":1,"proj');
     assert.equal(FileStore.open(file, seedState).project("sandbox-one")?.billingAccountId, MAIN);
+    assert.equal(fs.existsSync(abandoned), false, "opening removes what a killed save left behind");
+  });
+
+  it("opening keeps the temporary file of a save another live process may be making", () => {
+    FileStore.open(file, seedState);
+    const theirs = `${file}.${process.ppid}.1.tmp`; // jest's own process, alive while this runs
+    fs.writeFileSync(theirs, '{"version":1,"proj');
+    FileStore.open(file, seedState);
+    assert.equal(fs.existsSync(theirs), true);
   });
 
   it("typed writes made in one turn of the event loop share one save, done when settled() resolves", async () => {
@@ -577,6 +595,11 @@ describe("file store guarantees", () => {
       writes.mockRestore();
     }
     assert.equal(savedLink("team-01"), null);
+    assert.deepEqual(
+      [...fs.readdirSync(path.dirname(file))],
+      ["state.json"],
+      "the failed save left no temporary file",
+    );
     store.setProjectBillingAccount("team-02", MAIN);
     await store.settled();
     assert.deepEqual([savedLink("team-01"), savedLink("team-02")], [MAIN, MAIN]);

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "@jest/globals";
 import { canonicalAccount, normalizeInputs, UNKNOWN_VALUE } from "../../provider/src/inputs";
-import { ProjectBillingLinkProvider } from "../../provider/src/projectBillingLinkProvider";
+import { provider, ProjectBillingLinkProvider } from "../../provider/src/projectBillingLinkProvider";
 import { settingsFromConfig } from "../../provider/src/providerConfig";
 import { plaintextSecretProblems } from "../../provider/src/secretConfig";
 
@@ -57,6 +57,19 @@ describe("normalizeInputs", () => {
     assert.deepEqual(failures, []);
     assert.equal(inputs.projectId, UNKNOWN_VALUE);
     assert.equal(inputs.billingAccount, UNKNOWN_VALUE);
+  });
+
+  test("refuses the unknown marker where it can only have been typed in (the program's own check)", () => {
+    const { failures } = normalizeInputs(
+      { projectId: UNKNOWN_VALUE, billingAccount: UNKNOWN_VALUE, deletionPolicy: UNKNOWN_VALUE },
+      {},
+      { unknowns: false },
+    );
+    assert.deepEqual(
+      failures.map((f) => f.property),
+      ["projectId", "billingAccount", "deletionPolicy"],
+    );
+    assert.match(failures[0].reason, /^projectId "04da6b54-80e4-46f7-96ec-b56ff0331ba9" is not valid/);
   });
 
   test("canonicalAccount tolerates empty and hand-edited state", () => {
@@ -122,9 +135,42 @@ describe("check", () => {
     assert.equal(result.failures?.length, 1);
     assert.equal(result.failures?.[0].property, "projectId");
   });
+
+  test("a resource the program reported fails even when its value looks unknown here (a typed-in marker)", async () => {
+    const news = { projectId: UNKNOWN_VALUE, billingAccount: ACCOUNT, __problemsReportedByProgram: true };
+    const result = await offlineProvider().check({}, news);
+    assert.deepEqual(
+      result.failures?.map((f) => f.property),
+      ["projectId"],
+    );
+    assert.match(result.failures?.[0].reason ?? "", /the program's errors .* give the details/);
+    // Without the program's report the same value is a preview-time unknown, and passes.
+    const unreported = await offlineProvider().check(
+      {},
+      { projectId: UNKNOWN_VALUE, billingAccount: ACCOUNT },
+    );
+    assert.deepEqual(unreported.failures, []);
+  });
 });
 
 describe("configure with invalid config", () => {
+  test("the exported provider's error crosses the boundary: one message naming the key, no stack frames", async () => {
+    // The host passes a pulumi Config; the provider reads only `get`.
+    type Request = Parameters<typeof provider.configure>[0];
+    const bad = { get: (key: string) => (key === "gcp-billing:apiEndpoint" ? "not a url" : undefined) };
+    await assert.rejects(provider.configure({ config: bad } as unknown as Request), (err: unknown) => {
+      assert.ok(err instanceof Error);
+      assert.equal(err.name, "ProjectBillingLinkError");
+      assert.match(
+        err.message,
+        /^invalid stack config: gcp-billing:apiEndpoint must be an absolute http\(s\) URL/,
+      );
+      assert.doesNotMatch(err.stack ?? "", /\.ts:\d+/);
+      return true;
+    });
+    await provider.configure({ config: { get: () => undefined } } as unknown as Request);
+  });
+
   test("the error is kept: later operations fail with it instead of running on defaults", async () => {
     const provider = new ProjectBillingLinkProvider();
     const bad = { get: (key: string) => (key === "gcp-billing:requestsPerMinute" ? "1,000" : undefined) };
@@ -241,8 +287,38 @@ describe("settingsFromConfig", () => {
     assert.equal(settingsFromConfig(config({})).client.retry, undefined);
     assert.throws(
       () => settingsFromConfig(config({ "gcp-billing:requestTimeoutSeconds": "0" })),
-      /gcp-billing:requestTimeoutSeconds must be a positive number of seconds, got "0"/,
+      /gcp-billing:requestTimeoutSeconds must be a positive number of seconds, at least 0\.001 and at most 2147483, got "0"/,
     );
+    // Positive, but 0 ms once rounded, or past what a timer holds: either would make Node fire at 1 ms.
+    for (const [key, value] of [
+      ["requestTimeoutSeconds", "0.0001"],
+      ["operationTimeoutSeconds", "3000000"],
+      ["requestTimeoutSeconds", "1e10"],
+    ])
+      assert.throws(
+        () => settingsFromConfig(config({ [`gcp-billing:${key}`]: value })),
+        new RegExp(`gcp-billing:${key} must be a positive number of seconds.*got "${value}"`),
+      );
+    const widest = settingsFromConfig(
+      config({
+        "gcp-billing:requestTimeoutSeconds": "0.001",
+        "gcp-billing:operationTimeoutSeconds": "2147483",
+      }),
+    );
+    assert.deepEqual(widest.client.retry, { attemptTimeoutMs: 1, deadlineMs: 2_147_483_000 });
+  });
+
+  test("quotaProject takes a project ID or number; anything else names the key", () => {
+    for (const good of ["my-project-123", "123456789012", "example.com:my-project"])
+      assert.equal(
+        settingsFromConfig(config({ "gcp-billing:quotaProject": good })).client.quotaProject,
+        good,
+      );
+    for (const bad of ["projects/my-project", "My Project", "my-project\nX-Other: 1", "x".repeat(100)])
+      assert.throws(
+        () => settingsFromConfig(config({ "gcp-billing:quotaProject": bad })),
+        /gcp-billing:quotaProject must be a project ID or number/,
+      );
   });
 
   test("every invalid value is reported at once, each naming its key", () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
@@ -139,6 +140,15 @@ describe("quota project precedence", () => {
   });
 });
 
+describe("static access tokens", () => {
+  it("surrounding whitespace is trimmed, from options and from the environment", () => {
+    const fromOptions = resolveCredentials({ credentials: { accessToken: " ya29.abc-123\n" }, env: {} });
+    assert.equal(fromOptions.kind === "access_token" && fromOptions.accessToken, "ya29.abc-123");
+    const fromEnv = resolveCredentials({ env: { GOOGLE_OAUTH_ACCESS_TOKEN: "ya29.abc-123\n" } });
+    assert.equal(fromEnv.kind === "access_token" && fromEnv.accessToken, "ya29.abc-123");
+  });
+});
+
 describe("bad credentials name the problem, never a value", () => {
   const cases: [string, () => unknown, RegExp][] = [
     [
@@ -184,6 +194,22 @@ describe("bad credentials name the problem, never a value", () => {
           },
         }),
       /missing or has an invalid refresh_token field/,
+    ],
+    [
+      "an access token with a line break",
+      () =>
+        resolveCredentials({ credentials: { accessToken: "ya29.rt-lonely-secret\nX-Other: 1" }, env: {} }),
+      /credentials\.accessToken is not an access token: it contains spaces, line breaks/,
+    ],
+    [
+      "an access token with a space",
+      () => resolveCredentials({ env: { GOOGLE_OAUTH_ACCESS_TOKEN: "Bearer rt-lonely-secret" } }),
+      /GOOGLE_OAUTH_ACCESS_TOKEN is not an access token/,
+    ],
+    [
+      "an access token with a non-ASCII character",
+      () => resolveCredentials({ credentials: { accessToken: "ya29.rt-lonely-secret\u00e9" }, env: {} }),
+      /credentials\.accessToken is not an access token/,
     ],
     [
       "missing GAC file",
@@ -233,6 +259,32 @@ describe("endpoints", () => {
     assert.throws(() => resolveEndpoints({ apiRoot: "not a url" }, {}), CredentialsError);
     assert.throws(() => resolveEndpoints({ apiRoot: "file:///etc/passwd" }, {}), CredentialsError);
   });
+});
+
+describe("configured paths that are not credentials files", () => {
+  // Reading any of these would block or never end, hanging the provider inside a preview.
+  const fifo = join(dir, "pipe.json");
+  execFileSync("mkfifo", [fifo]);
+  const huge = join(dir, "huge.json");
+  writeFileSync(huge, "");
+  truncateSync(huge, 2 * 1024 * 1024);
+  const cases: [string, string, RegExp][] = [
+    ["a named pipe", fifo, /names .*pipe\.json, which is not a regular file \(a pipe, socket or device/],
+    ["a device that never ends", "/dev/zero", /names \/dev\/zero, which is not a regular file/],
+    ["a 2 MB file", huge, /names .*huge\.json, which is 2097152 bytes, far larger than a credentials file/],
+    ["a directory", dir, /which is a directory, not a file/],
+  ];
+  for (const [name, path, want] of cases) {
+    it(`${name} is refused without reading it`, () => {
+      assert.throws(
+        () => resolveCredentials({ credentials: { credentialsFile: path }, env: {} }),
+        (e: unknown) =>
+          e instanceof CredentialsError &&
+          want.test(e.message) &&
+          /^credentials\.credentialsFile /.test(e.message),
+      );
+    });
+  }
 });
 
 describe("credentials files other users may read", () => {

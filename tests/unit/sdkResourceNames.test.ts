@@ -18,6 +18,10 @@ const GOOD_PROJECTS: [string, string][] = [
   ["p-1-2-3-4", "p-1-2-3-4"],
   ["example.com:my-project", "example.com:my-project"],
   ["google.com:legacy-app", "google.com:legacy-app"],
+  [
+    `${"a".repeat(60)}.${"b".repeat(60)}.${"c".repeat(60)}.${"d".repeat(60)}.io:my-project`,
+    `${"a".repeat(60)}.${"b".repeat(60)}.${"c".repeat(60)}.${"d".repeat(60)}.io:my-project`,
+  ],
 ];
 
 const BAD_PROJECTS: [unknown, RegExp][] = [
@@ -39,6 +43,12 @@ const BAD_PROJECTS: [unknown, RegExp][] = [
   ["my-proj%2F", /not valid/],
   [":my-project", /not valid/],
   ["example.com:", /not valid/],
+  [`${"a.".repeat(5000)}com:my-project`, /its domain is over 253 characters/],
+  // 258 characters of valid labels: too long as a whole.
+  [
+    `${"a".repeat(60)}.${"b".repeat(60)}.${"c".repeat(60)}.${"d".repeat(60)}.${"e".repeat(10)}.com:my-project`,
+    /over 253/,
+  ],
   [undefined, /not valid/],
   [null, /not valid/],
 ];
@@ -67,6 +77,9 @@ const BAD_ACCOUNTS: [unknown, RegExp][] = [
   ["billingAccounts/", /not valid/],
   ["012345-567890-ABCDEF/projects", /not valid/],
   [42, /not valid/],
+  // Upper-cases to "…ABCDFF": a look-alike must be refused, not turned into another account.
+  ["012345-567890-ABCDﬀ", /"012345-567890-ABCDﬀ" is not valid/],
+  ["billingAccounts/012345-567890-abcdﬀ", /not valid/],
 ];
 
 describe("parseProjectId", () => {

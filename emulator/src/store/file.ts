@@ -37,13 +37,59 @@ function readStateFile(file: string): EmulatorState | undefined {
   return parsed.data;
 }
 
+/** Whether a process with this id is alive (EPERM: alive, someone else's). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err instanceof Error && "code" in err && err.code === "EPERM";
+  }
+}
+
+/**
+ * Deletes the temporary files of saves a crash cut off (`<file>.<pid>.<n>.tmp`), which would otherwise pile
+ * up one per crash. Only those of processes that are gone, or of this one (its saves are synchronous, so
+ * none of its own is under way now): another emulator still running on the file keeps its own.
+ */
+function removeAbandonedSaves(file: string): void {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return; // no directory yet: nothing to remove
+  }
+  for (const name of names) {
+    const match = name.startsWith(prefix) ? /^(\d+)\.\d+\.tmp$/.exec(name.slice(prefix.length)) : null;
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || !isRunning(pid)) fs.rmSync(path.join(dir, name), { force: true });
+  }
+}
+
+/** fsync of a directory, which makes a rename in it durable; Windows cannot open a directory for it. */
+function syncDirectory(dir: string): void {
+  if (process.platform === "win32") return;
+  const fd = fs.openSync(dir, "r");
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
  * The memory store plus a JSON state file that holds the whole world. Reads never touch the file: this
  * process is its only writer, so the copy in memory is always the newest.
  *
- * Each save writes a temporary file in the same directory and renames it over the target. Rename is atomic
- * on POSIX, so a crash leaves either the old or the new state, never half a file. Saves are synchronous, so
- * two of them cannot interleave.
+ * Each save writes a temporary file in the same directory, fsyncs it, renames it over the target and fsyncs
+ * the directory. Rename is atomic on POSIX, so a killed process leaves either the old or the new state,
+ * never half a file. The fsyncs are for a crash of the machine: without the first, the rename can reach the
+ * disk before the data and leave an empty file (ext4 without auto_da_alloc, XFS); without the second, a save
+ * already acknowledged can be undone. Saves are synchronous, so two of them cannot interleave. Opening the
+ * file removes the temporary files that killed saves left behind.
  *
  * A save writes the whole state, so one per change would make N concurrent writes cost N whole-file writes.
  * Typed writes (the Cloud Billing methods') are therefore saved together: the first schedules a save for
@@ -67,6 +113,7 @@ export class FileStore extends MemoryStore {
 
   /** Opens the state file, or creates it from `initial()` when there is none. */
   static open(file: string, initial: () => EmulatorState): FileStore {
+    removeAbandonedSaves(file);
     const persisted = readStateFile(file);
     const store = new FileStore(file, persisted ?? initial());
     if (!persisted) store.commit();
@@ -109,7 +156,19 @@ export class FileStore extends MemoryStore {
   private save(): void {
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.${++this.sequence}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(this.state, null, 2) + "\n", { mode: 0o600 });
-    fs.renameSync(tmp, this.file);
+    const fd = fs.openSync(tmp, "w", 0o600);
+    try {
+      try {
+        fs.writeFileSync(fd, JSON.stringify(this.state, null, 2) + "\n");
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.renameSync(tmp, this.file);
+    } catch (err) {
+      fs.rmSync(tmp, { force: true }); // a failed save (ENOSPC) leaves no half-written file behind
+      throw err;
+    }
+    syncDirectory(path.dirname(this.file));
   }
 }
