@@ -122,7 +122,7 @@ describe("credentials over time", () => {
     recordScenario({
       scenario: "credentials: 30 s access tokens",
       test: "credentialsOverTime.test.ts › 30 s access tokens across an up several lifetimes long",
-      faults: `${size} links one at a time, 1.2 s per call, tokens living ${LIFETIME_S} s`,
+      faults: `${size} links one at a time (--parallel 1), each write answered after 3.5 s, tokens living ${LIFETIME_S} s`,
       outcome: `0 failed calls; ${refreshes} token refreshes for ${api.length} API calls in ${Math.round(durationMs / 1000)} s`,
       lost: 0,
       leaked,
