@@ -18,23 +18,12 @@ import {
 } from "../support/billingStack";
 import { killProcessTree } from "../support/processTree";
 import { recordScenario } from "./support/scenarioResults";
+import { seededRandom } from "./support/seededRandom";
 import { EMULATOR_ACCESS_TOKEN_PREFIX, filesUnder, scanForSecrets } from "./support/secretScan";
 
 const cleanups = cleanupAfterEach();
 const SEED = Number(process.env.RELIABILITY_SEED ?? 20261204);
 const RUNS = Number(process.env.RELIABILITY_RUNS ?? 5);
-
-/** mulberry32: a small seeded PRNG, so a failing kill point can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Where each project is before the stack: two moved from the sandbox account, two from no account. */
 const BEFORE: Record<string, string> = {
@@ -110,7 +99,7 @@ async function lostLinks(env: BillingStack): Promise<string[]> {
 
 describe("crash recovery", () => {
   test(`up killed with SIGKILL at ${RUNS} seeded points converges, and destroy still restores (seed ${SEED})`, async () => {
-    const random = prng(SEED);
+    const random = seededRandom(SEED);
     const started = Date.now();
     let retries = 0;
     let leaked = 0;

@@ -14,6 +14,7 @@ import { builtFile } from "../support/builtPackage";
 import { cleanupAfterEach } from "../support/cleanups";
 import { PRINCIPALS } from "../support/seed";
 import { recordScenario, timed } from "./support/scenarioResults";
+import { seededRandom } from "./support/seededRandom";
 
 const cleanups = cleanupAfterEach();
 
@@ -60,18 +61,6 @@ function loadSeed(projects: number, ballast = 0): SeedObject {
       billingAccount: null,
     });
   return seed;
-}
-
-/** mulberry32: the same "random" mix and kill points in every run. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
